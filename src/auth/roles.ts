@@ -1,0 +1,34 @@
+// Roles and what they may do. Deny by default: a permission not listed for a role is refused,
+// and the server checks it on every route (the console only hides what it may not use).
+
+export const roles = ['admin', 'planner', 'approver', 'analyst', 'operator', 'auditor'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  'customers.read',
+  'segments.write',
+  'pii.reveal',
+  'data.import',
+  'demo.generate',
+  'jobs.read',
+  'audit.read',
+  'users.manage',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const grants: Record<Role, readonly Permission[]> = {
+  admin: permissions,
+  planner: ['customers.read', 'segments.write', 'jobs.read'],
+  approver: ['customers.read', 'jobs.read'],
+  analyst: ['customers.read', 'segments.write', 'jobs.read'],
+  operator: ['customers.read', 'jobs.read'],
+  auditor: ['customers.read', 'jobs.read', 'audit.read'],
+};
+
+export function permissionsOf(role: Role): Permission[] {
+  return [...grants[role]];
+}
+
+export function can(role: Role, permission: Permission): boolean {
+  return grants[role].includes(permission);
+}

@@ -1,0 +1,42 @@
+// The one place that reads the environment. Every setting has a default so that
+// `npm start` works on a fresh machine with nothing configured.
+import path from 'node:path';
+
+export interface Config {
+  /** DuckDB database file. */
+  dbPath: string;
+  host: string;
+  port: number;
+  /** IANA zone of the operator; calendar windows and naive timestamps follow it. */
+  timeZone: string;
+  /** Subscribers generated on first start when the database does not exist yet. */
+  demoSubscribers: number;
+  demoSeed: number;
+  /** Directory the built console is served from. */
+  webDist: string;
+  logLevel: string;
+}
+
+function intFrom(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(): Config {
+  const root = process.cwd();
+  return {
+    dbPath: path.resolve(root, process.env.YITI_DB ?? 'data/yiti.duckdb'),
+    host: process.env.YITI_HOST ?? '127.0.0.1',
+    port: intFrom('YITI_PORT', 8080),
+    timeZone: process.env.YITI_TZ ?? 'Asia/Shanghai',
+    demoSubscribers: intFrom('YITI_DEMO_SUBSCRIBERS', 20_000),
+    demoSeed: intFrom('YITI_DEMO_SEED', 1),
+    webDist: path.resolve(root, process.env.YITI_WEB_DIST ?? 'web/dist'),
+    logLevel: process.env.YITI_LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,223 @@
+// The unified customer view: the subscriber list, the customer 360 (profile, holdings, three
+// months of usage and bills) and the contact timeline across every channel (MISSION §2).
+import type { Db } from '../store/store.ts';
+import { NotFound } from '../store/errors.ts';
+import { maskMsisdn } from './msisdn.ts';
+import type {
+  ContactTimeline,
+  ContactTimelineQuery,
+  Customer360,
+  CustomerList,
+  CustomerListQuery,
+  CustomerProfile,
+  CustomerSortField,
+  Holding,
+  MonthlyBill,
+  MonthlyUsage,
+} from './schemas.ts';
+
+// Tenure is counted up to the end of the province's data, not today's date, so that a
+// demo province generated for past months shows the tenure it had then.
+const asOfDate = `COALESCE((SELECT TRY_CAST(value AS DATE) FROM province_meta WHERE key = 'as_of_date'), current_date)`;
+
+const summaryColumns = `
+  s.subscriber_id AS "subscriberId", s.msisdn, s.brand::VARCHAR AS brand, s.plan_id AS "planId",
+  p.name_zh AS "planNameZh", p.name_en AS "planNameEn", s.status::VARCHAR AS status,
+  s.city_code AS "cityCode", c.name_zh AS "cityNameZh", c.name_en AS "cityNameEn",
+  s.age, s.gender::VARCHAR AS gender, s.arpu_fen AS "arpuFen", s.vip_level AS "vipLevel",
+  CAST(greatest(0, datediff('month', s.join_date, ${asOfDate})) AS INTEGER) AS "tenureMonths"`;
+
+const summaryFrom = `subscribers s
+  LEFT JOIN products p ON p.product_id = s.plan_id
+  LEFT JOIN cities c ON c.city_code = s.city_code`;
+
+const sortColumns: Record<CustomerSortField, string> = {
+  subscriberId: 's.subscriber_id',
+  arpuFen: 's.arpu_fen',
+  age: 's.age',
+  tenureMonths: 's.join_date',
+  vipLevel: 's.vip_level',
+};
+
+/** Whether the caller sees full numbers; PII reveal is a separate audited action. */
+export interface Viewer {
+  revealPii: boolean;
+}
+
+const masked = <T extends { msisdn: string }>(row: T, viewer: Viewer): T =>
+  viewer.revealPii ? row : { ...row, msisdn: maskMsisdn(row.msisdn) };
+
+export async function listCustomers(db: Db, query: CustomerListQuery, viewer: Viewer = { revealPii: false }): Promise<CustomerList> {
+  const filters: string[] = [];
+  const params: Record<string, string | number> = {};
+  if (query.q) {
+    const q = query.q.trim();
+    if (/^\d+$/.test(q)) {
+      filters.push('(s.msisdn LIKE $qPrefix OR s.subscriber_id = TRY_CAST($q AS INTEGER))');
+      params.qPrefix = `${q}%`;
+      params.q = q;
+    } else {
+      filters.push('false');
+    }
+  }
+  if (query.brand) {
+    filters.push('s.brand = $brand');
+    params.brand = query.brand;
+  }
+  if (query.cityCode) {
+    filters.push('s.city_code = $cityCode');
+    params.cityCode = query.cityCode;
+  }
+  if (query.status) {
+    filters.push('s.status = $status');
+    params.status = query.status;
+  }
+  const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  // tenure grows as join_date falls, so its sort runs the other way
+  const direction = (query.sort === 'tenureMonths') !== (query.order === 'desc') ? 'DESC' : 'ASC';
+  const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM subscribers s ${where}`, params);
+  const items = await db.query<CustomerList['items'][number]>(
+    `SELECT ${summaryColumns} FROM ${summaryFrom} ${where}
+     ORDER BY ${sortColumns[query.sort]} ${direction}, s.subscriber_id
+     LIMIT $limit OFFSET $offset`,
+    { ...params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+  );
+  return { total: total?.n ?? 0, items: items.map((r) => masked(r, viewer)) };
+}
+
+export async function findCustomerProfile(db: Db, subscriberId: number, viewer: Viewer): Promise<CustomerProfile | undefined> {
+  const row = await db.one<CustomerProfile>(
+    `SELECT ${summaryColumns}, strftime(s.join_date, '%Y-%m-%d') AS "joinDate", s.payment_type::VARCHAR AS "paymentType",
+       s.handset_brand AS "handsetBrand", s.handset_gprs AS "handsetGprs", s.handset_mms AS "handsetMms",
+       s.handset_wap AS "handsetWap", s.handset_smart AS "handsetSmart", s.dnd,
+       s.group_id AS "groupId", g.name AS "groupName", s.vpmn_group_id AS "vpmnGroupId",
+       s.is_group_key_person AS "isGroupKeyPerson"
+     FROM ${summaryFrom} LEFT JOIN groups g ON g.group_id = s.group_id
+     WHERE s.subscriber_id = $id`,
+    { id: subscriberId },
+  );
+  return row && masked(row, viewer);
+}
+
+export async function getCustomerProfile(db: Db, subscriberId: number, viewer: Viewer): Promise<CustomerProfile> {
+  const profile = await findCustomerProfile(db, subscriberId, viewer);
+  if (!profile) throw new NotFound('Subscriber', subscriberId);
+  return profile;
+}
+
+export async function holdingsOf(db: Db, subscriberId: number): Promise<Holding[]> {
+  return db.query<Holding>(
+    `SELECT h.product_id AS "productId", p.kind::VARCHAR AS kind, p.service::VARCHAR AS service,
+       p.name_zh AS "nameZh", p.name_en AS "nameEn", p.monthly_fee_fen AS "monthlyFeeFen",
+       strftime(h.start_date, '%Y-%m-%d') AS "startDate", strftime(h.end_date, '%Y-%m-%d') AS "endDate"
+     FROM holdings h JOIN products p USING (product_id)
+     WHERE h.subscriber_id = $id ORDER BY h.end_date NULLS FIRST, h.start_date DESC, h.product_id`,
+    { id: subscriberId },
+  );
+}
+
+/** Usage per month from the CDRs; months with no usage at all are absent. */
+export async function usageOf(db: Db, subscriberId: number): Promise<MonthlyUsage[]> {
+  return db.query<MonthlyUsage>(
+    `WITH voice AS (
+       SELECT strftime(start_time, '%Y-%m') AS month, count(*) AS calls,
+         sum(ceil(duration_s / 60.0)) AS minutes,
+         sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class = 'local' AND roam_type = 'none') AS local_minutes,
+         sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class <> 'local') AS ld_minutes,
+         sum(ceil(duration_s / 60.0)) FILTER (WHERE roam_type <> 'none') AS roam_minutes
+       FROM cdr_voice WHERE subscriber_id = $id GROUP BY 1),
+     sms AS (SELECT strftime(sent_time, '%Y-%m') AS month, count(*) AS n FROM cdr_sms WHERE subscriber_id = $id AND direction = 'mo' GROUP BY 1),
+     mms AS (SELECT strftime(sent_time, '%Y-%m') AS month, count(*) AS n FROM cdr_mms WHERE subscriber_id = $id AND direction = 'mo' GROUP BY 1),
+     gprs AS (SELECT strftime(start_time, '%Y-%m') AS month, sum(volume_kb) AS kb FROM cdr_gprs WHERE subscriber_id = $id GROUP BY 1),
+     wlan AS (SELECT strftime(start_time, '%Y-%m') AS month, sum(ceil(duration_s / 60.0)) AS minutes FROM cdr_wlan WHERE subscriber_id = $id GROUP BY 1),
+     months AS (SELECT month FROM voice UNION SELECT month FROM sms UNION SELECT month FROM mms
+                UNION SELECT month FROM gprs UNION SELECT month FROM wlan)
+     SELECT m.month,
+       CAST(coalesce(voice.calls, 0) AS INTEGER) AS "voiceCalls",
+       CAST(coalesce(voice.minutes, 0) AS INTEGER) AS "voiceMinutes",
+       CAST(coalesce(voice.local_minutes, 0) AS INTEGER) AS "localMinutes",
+       CAST(coalesce(voice.ld_minutes, 0) AS INTEGER) AS "longDistanceMinutes",
+       CAST(coalesce(voice.roam_minutes, 0) AS INTEGER) AS "roamingMinutes",
+       CAST(coalesce(sms.n, 0) AS INTEGER) AS sms,
+       CAST(coalesce(mms.n, 0) AS INTEGER) AS mms,
+       CAST(coalesce(gprs.kb, 0) AS BIGINT) AS "gprsKb",
+       CAST(coalesce(wlan.minutes, 0) AS INTEGER) AS "wlanMinutes"
+     FROM months m
+       LEFT JOIN voice USING (month) LEFT JOIN sms USING (month) LEFT JOIN mms USING (month)
+       LEFT JOIN gprs USING (month) LEFT JOIN wlan USING (month)
+     ORDER BY m.month`,
+    { id: subscriberId },
+  );
+}
+
+export async function billsOf(db: Db, subscriberId: number): Promise<MonthlyBill[]> {
+  const rows = await db.query<{ month: string; item: string; amount: number }>(
+    `SELECT strftime(bill_month, '%Y-%m') AS month, item::VARCHAR AS item, CAST(sum(amount_fen) AS BIGINT) AS amount
+     FROM bills WHERE subscriber_id = $id GROUP BY 1, 2 ORDER BY 1, 2`,
+    { id: subscriberId },
+  );
+  const byMonth = new Map<string, MonthlyBill>();
+  for (const r of rows) {
+    const bill = byMonth.get(r.month) ?? { month: r.month, totalFen: 0, items: {} };
+    bill.items[r.item] = r.amount;
+    bill.totalFen += r.amount;
+    byMonth.set(r.month, bill);
+  }
+  return [...byMonth.values()];
+}
+
+export async function customer360(db: Db, subscriberId: number, viewer: Viewer): Promise<Customer360> {
+  const profile = await getCustomerProfile(db, subscriberId, viewer);
+  const [holdings, usage, bills] = await Promise.all([holdingsOf(db, subscriberId), usageOf(db, subscriberId), billsOf(db, subscriberId)]);
+  return { profile, holdings, usage, bills };
+}
+
+/**
+ * Every contact of one customer on every channel, newest first: CRM contact events, IVR
+ * key-press sessions, web browsing and orders, as one timeline.
+ */
+export async function contactTimeline(db: Db, subscriberId: number, query: ContactTimelineQuery): Promise<ContactTimeline> {
+  await getCustomerProfile(db, subscriberId, { revealPii: false });
+  const timeline = `(
+    SELECT event_time AS time, 'contact' AS source, channel_id AS "channelId", event_type::VARCHAR AS type,
+      business, outcome::VARCHAR AS outcome, duration_s AS "durationS", coalesce(note, campaign_id) AS detail
+    FROM contact_events WHERE subscriber_id = $id
+    UNION ALL
+    SELECT start_time, 'ivr', 'ivr', 'ivr', 'ivr_menu',
+      CASE WHEN abandoned THEN 'abandoned' WHEN to_agent THEN 'transferred' ELSE 'self_served' END,
+      duration_s, key_path
+    FROM ivr_sessions WHERE subscriber_id = $id
+    UNION ALL
+    SELECT visit_time, 'web', CASE WHEN site = 'wap' THEN 'wap' ELSE 'web' END, 'browse', site::VARCHAR, NULL,
+      duration_s, page_path
+    FROM web_browse WHERE subscriber_id = $id
+    UNION ALL
+    SELECT order_time, 'order', channel_id, 'order', product_id, status, NULL, action
+    FROM orders WHERE subscriber_id = $id
+  )`;
+  const filters: string[] = [];
+  const params: Record<string, string | number> = { id: subscriberId };
+  if (query.channelId) {
+    filters.push('"channelId" = $channelId');
+    params.channelId = query.channelId;
+  }
+  if (query.type) {
+    filters.push('type = $type');
+    params.type = query.type;
+  }
+  const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${timeline} t ${where}`, params);
+  const items = await db.query<ContactTimeline['items'][number]>(
+    `SELECT strftime(time, '%Y-%m-%d %H:%M:%S') AS time, source, "channelId", type, business, outcome, "durationS", detail
+     FROM ${timeline} t ${where} ORDER BY t.time DESC, source, type LIMIT $limit OFFSET $offset`,
+    { ...params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
+  );
+  return { total: total?.n ?? 0, items };
+}
+
+/** The full number of one subscriber, for the audited reveal. */
+export async function msisdnOf(db: Db, subscriberId: number): Promise<string> {
+  const row = await db.one<{ msisdn: string }>('SELECT msisdn FROM subscribers WHERE subscriber_id = $id', { id: subscriberId });
+  if (!row) throw new NotFound('Subscriber', subscriberId);
+  return row.msisdn;
+}

@@ -1,0 +1,348 @@
+// The segment language: a JSON tree of allow-listed fields and operators, compiled to a
+// parameterized SQL condition over subscribers (s) and customer_features (f). Nothing from the
+// input ever becomes SQL text except through the allow-list below.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { InvalidInput, NotFound, Conflict } from '../store/errors.ts';
+import type { Db } from '../store/store.ts';
+import { dataEndSql } from './features.ts';
+
+type FieldType = 'number' | 'string' | 'enum' | 'boolean';
+
+interface FieldSpec {
+  sql: string;
+  type: FieldType;
+  values?: readonly string[];
+  labelZh: string;
+  labelEn: string;
+  group: 'profile' | 'usage' | 'contact';
+}
+
+const asOf = `(SELECT coalesce((SELECT TRY_CAST(value AS DATE) FROM province_meta WHERE key = 'as_of_date'), current_date))`;
+
+/** Every field a segment may filter on. Keys are the names used in filters. */
+export const segmentFields = {
+  brand: { sql: 's.brand', type: 'enum', values: ['gotone', 'mzone', 'easyown'], labelZh: '品牌', labelEn: 'Brand', group: 'profile' },
+  planId: { sql: 's.plan_id', type: 'string', labelZh: '套餐', labelEn: 'Plan', group: 'profile' },
+  status: { sql: 's.status', type: 'enum', values: ['active', 'suspended', 'arrears', 'cancelled'], labelZh: '状态', labelEn: 'Status', group: 'profile' },
+  cityCode: { sql: 's.city_code', type: 'string', labelZh: '地市', labelEn: 'City', group: 'profile' },
+  age: { sql: 's.age', type: 'number', labelZh: '年龄', labelEn: 'Age', group: 'profile' },
+  gender: { sql: 's.gender', type: 'enum', values: ['M', 'F'], labelZh: '性别', labelEn: 'Gender', group: 'profile' },
+  tenureMonths: { sql: `datediff('month', s.join_date, ${asOf})`, type: 'number', labelZh: '在网月数', labelEn: 'Tenure (months)', group: 'profile' },
+  arpuFen: { sql: 's.arpu_fen', type: 'number', labelZh: 'ARPU（分）', labelEn: 'ARPU (fen)', group: 'profile' },
+  paymentType: { sql: 's.payment_type', type: 'enum', values: ['prepaid', 'postpaid'], labelZh: '付费方式', labelEn: 'Payment type', group: 'profile' },
+  vipLevel: { sql: 's.vip_level', type: 'number', labelZh: 'VIP 等级', labelEn: 'VIP level', group: 'profile' },
+  handsetGprs: { sql: 's.handset_gprs', type: 'boolean', labelZh: '终端支持 GPRS', labelEn: 'Handset GPRS', group: 'profile' },
+  handsetMms: { sql: 's.handset_mms', type: 'boolean', labelZh: '终端支持彩信', labelEn: 'Handset MMS', group: 'profile' },
+  handsetWap: { sql: 's.handset_wap', type: 'boolean', labelZh: '终端支持 WAP', labelEn: 'Handset WAP', group: 'profile' },
+  handsetSmart: { sql: 's.handset_smart', type: 'boolean', labelZh: '智能终端', labelEn: 'Smartphone', group: 'profile' },
+  dnd: { sql: 's.dnd', type: 'boolean', labelZh: '免打扰', labelEn: 'Do not disturb', group: 'profile' },
+  inGroup: { sql: '(s.group_id IS NOT NULL)', type: 'boolean', labelZh: '集团成员', labelEn: 'Group member', group: 'profile' },
+  inVpmn: { sql: '(s.vpmn_group_id IS NOT NULL)', type: 'boolean', labelZh: 'VPMN 成员', labelEn: 'VPMN member', group: 'profile' },
+  groupKeyPerson: { sql: 's.is_group_key_person', type: 'boolean', labelZh: '集团关键人', labelEn: 'Group key person', group: 'profile' },
+  billFen: { sql: 'f.bill_fen', type: 'number', labelZh: '月均账单（分）', labelEn: 'Monthly bill (fen)', group: 'usage' },
+  voiceMinutes: { sql: 'f.voice_minutes', type: 'number', labelZh: '月均通话分钟', labelEn: 'Voice minutes / month', group: 'usage' },
+  localMinutes: { sql: 'f.local_minutes', type: 'number', labelZh: '月均本地分钟', labelEn: 'Local minutes / month', group: 'usage' },
+  longDistanceMinutes: { sql: 'f.long_distance_minutes', type: 'number', labelZh: '月均长途分钟', labelEn: 'Long-distance minutes / month', group: 'usage' },
+  ipMinutes: { sql: 'f.ip_minutes', type: 'number', labelZh: '月均 IP 长途分钟', labelEn: 'IP long-distance minutes / month', group: 'usage' },
+  intlMinutes: { sql: 'f.intl_minutes', type: 'number', labelZh: '月均国际分钟', labelEn: 'International minutes / month', group: 'usage' },
+  roamIntraMinutes: { sql: 'f.roam_intra_minutes', type: 'number', labelZh: '月均省内漫游分钟', labelEn: 'Intra-province roaming min / month', group: 'usage' },
+  roamInterMinutes: { sql: 'f.roam_inter_minutes', type: 'number', labelZh: '月均省际漫游分钟', labelEn: 'Inter-province roaming min / month', group: 'usage' },
+  offpeakShare: { sql: 'f.offpeak_share', type: 'number', labelZh: '闲时通话占比', labelEn: 'Off-peak share', group: 'usage' },
+  sms: { sql: 'f.sms', type: 'number', labelZh: '月均短信条数', labelEn: 'SMS / month', group: 'usage' },
+  mms: { sql: 'f.mms', type: 'number', labelZh: '月均彩信条数', labelEn: 'MMS / month', group: 'usage' },
+  gprsMb: { sql: 'f.gprs_mb', type: 'number', labelZh: '月均 GPRS 流量（MB）', labelEn: 'GPRS MB / month', group: 'usage' },
+  wlanMinutes: { sql: 'f.wlan_minutes', type: 'number', labelZh: '月均 WLAN 分钟', labelEn: 'WLAN minutes / month', group: 'usage' },
+  vasCount: { sql: 'f.vas_count', type: 'number', labelZh: '增值业务数', labelEn: 'VAS held', group: 'usage' },
+  contacts90d: { sql: 'f.contacts_90d', type: 'number', labelZh: '近 90 天接触次数', labelEn: 'Contacts, last 90 days', group: 'contact' },
+  complaints90d: { sql: 'f.complaints_90d', type: 'number', labelZh: '近 90 天投诉次数', labelEn: 'Complaints, last 90 days', group: 'contact' },
+  storeVisits90d: { sql: 'f.store_visits_90d', type: 'number', labelZh: '近 90 天到厅次数', labelEn: 'Store visits, last 90 days', group: 'contact' },
+  eChannelShare: { sql: 'f.e_channel_share', type: 'number', labelZh: '电子渠道接触占比', labelEn: 'E-channel share of contacts', group: 'contact' },
+} as const satisfies Record<string, FieldSpec>;
+
+export type SegmentField = keyof typeof segmentFields;
+const fieldNames = Object.keys(segmentFields) as SegmentField[];
+
+export const comparisonOps = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'notIn', 'isTrue', 'isFalse'] as const;
+export type ComparisonOp = (typeof comparisonOps)[number];
+
+const sqlOps: Partial<Record<ComparisonOp, string>> = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' };
+const opsFor: Record<FieldType, readonly ComparisonOp[]> = {
+  number: ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'between', 'in', 'notIn'],
+  string: ['eq', 'ne', 'in', 'notIn'],
+  enum: ['eq', 'ne', 'in', 'notIn'],
+  boolean: ['isTrue', 'isFalse'],
+};
+
+const contactTypes = ['consultation', 'complaint', 'transaction', 'marketing', 'care', 'browse'] as const;
+
+export const SegmentFilter = Type.Recursive(
+  (Self) =>
+    Type.Union([
+      Type.Object({ all: Type.Array(Self, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }),
+      Type.Object({ any: Type.Array(Self, { minItems: 1, maxItems: 50 }) }, { additionalProperties: false }),
+      Type.Object({ not: Self }, { additionalProperties: false }),
+      Type.Object(
+        {
+          field: Type.String(),
+          op: Type.String(),
+          value: Type.Optional(Type.Union([Type.Number(), Type.String(), Type.Array(Type.Union([Type.Number(), Type.String()]), { maxItems: 500 })])),
+        },
+        { additionalProperties: false },
+      ),
+      Type.Object({ holds: Type.Object({ productId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          contacted: Type.Object(
+            {
+              withinDays: Type.Integer({ minimum: 1, maximum: 366 }),
+              atLeast: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+              type: Type.Optional(Type.String()),
+              channelId: Type.Optional(Type.String({ maxLength: 32 })),
+              business: Type.Optional(Type.String({ maxLength: 64 })),
+            },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ]),
+  { $id: 'SegmentFilter' },
+);
+export type SegmentFilter = Static<typeof SegmentFilter>;
+
+/** A compiled condition: SQL over aliases s (subscribers) and f (customer_features) plus its parameters. */
+export interface CompiledSegment {
+  where: string;
+  params: Record<string, string | number>;
+}
+
+const maxDepth = 12;
+
+export function compileSegment(filter: unknown): CompiledSegment {
+  const params: Record<string, string | number> = {};
+  let next = 0;
+  const bind = (value: string | number): string => {
+    const name = `p${next++}`;
+    params[name] = value;
+    return `$${name}`;
+  };
+
+  const fail = (path: string, reason: string): never => {
+    throw new InvalidInput(`${path}: ${reason}`, { field: path, code: 'INVALID_SEGMENT' });
+  };
+
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+  const scalar = (path: string, spec: FieldSpec, v: unknown): string | number => {
+    if (spec.type === 'number') {
+      if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, `must be a number for this field, got ${JSON.stringify(v)}`);
+      return v as number;
+    }
+    if (typeof v !== 'string' || v.length === 0 || v.length > 64) fail(path, `must be a non-empty text of at most 64 characters, got ${JSON.stringify(v)}`);
+    if (spec.type === 'enum' && !spec.values!.includes(v as string)) {
+      fail(path, `"${v}" is not one of ${spec.values!.join(', ')}`);
+    }
+    return v as string;
+  };
+
+  const walk = (node: unknown, path: string, depth: number): string => {
+    if (depth > maxDepth) fail(path, `nesting deeper than ${maxDepth} levels`);
+    if (!isObject(node)) return fail(path, 'must be an object such as {"field": "age", "op": "gte", "value": 30}');
+    const keys = Object.keys(node);
+    if ('all' in node || 'any' in node) {
+      const key = 'all' in node ? 'all' : 'any';
+      if (keys.length !== 1) fail(path, `"${key}" must stand alone, found also ${keys.filter((k) => k !== key).join(', ')}`);
+      const items = node[key];
+      if (!Array.isArray(items) || items.length === 0) fail(`${path}.${key}`, 'must be a non-empty list of conditions');
+      if ((items as unknown[]).length > 50) fail(`${path}.${key}`, 'holds more than 50 conditions');
+      const parts = (items as unknown[]).map((item, i) => walk(item, `${path}.${key}[${i}]`, depth + 1));
+      return `(${parts.join(key === 'all' ? ' AND ' : ' OR ')})`;
+    }
+    if ('not' in node) {
+      if (keys.length !== 1) fail(path, '"not" must stand alone');
+      return `(NOT ${walk(node.not, `${path}.not`, depth + 1)})`;
+    }
+    if ('holds' in node) {
+      const holds = node.holds;
+      if (!isObject(holds) || typeof holds.productId !== 'string' || holds.productId.length === 0) {
+        fail(`${path}.holds.productId`, 'must name a product id');
+      }
+      return `EXISTS (SELECT 1 FROM holdings h WHERE h.subscriber_id = s.subscriber_id AND h.end_date IS NULL AND h.product_id = ${bind((holds as { productId: string }).productId)})`;
+    }
+    if ('contacted' in node) {
+      const c = node.contacted;
+      const at = `${path}.contacted`;
+      if (!isObject(c)) return fail(at, 'must be an object with withinDays');
+      for (const k of Object.keys(c)) {
+        if (!['withinDays', 'atLeast', 'type', 'channelId', 'business'].includes(k)) fail(`${at}.${k}`, 'is not a contact condition (withinDays, atLeast, type, channelId, business)');
+      }
+      if (!Number.isInteger(c.withinDays) || (c.withinDays as number) < 1 || (c.withinDays as number) > 366) fail(`${at}.withinDays`, 'must be a whole number of days from 1 to 366');
+      const atLeast = c.atLeast ?? 1;
+      if (!Number.isInteger(atLeast) || (atLeast as number) < 1) fail(`${at}.atLeast`, 'must be a whole number ≥ 1');
+      const conds = [`e.event_time >= ${dataEndSql} - to_days(CAST(${bind(c.withinDays as number)} AS INTEGER))`, `e.event_time < ${dataEndSql}`];
+      if (c.type !== undefined) {
+        if (!contactTypes.includes(c.type as never)) fail(`${at}.type`, `"${c.type}" is not one of ${contactTypes.join(', ')}`);
+        conds.push(`e.event_type = ${bind(c.type as string)}`);
+      }
+      if (c.channelId !== undefined) {
+        if (typeof c.channelId !== 'string') fail(`${at}.channelId`, 'must be a channel id');
+        conds.push(`e.channel_id = ${bind(c.channelId as string)}`);
+      }
+      if (c.business !== undefined) {
+        if (typeof c.business !== 'string') fail(`${at}.business`, 'must be a business code');
+        conds.push(`e.business = ${bind(c.business as string)}`);
+      }
+      return `(SELECT count(*) FROM contact_events e WHERE e.subscriber_id = s.subscriber_id AND ${conds.join(' AND ')}) >= ${bind(atLeast as number)}`;
+    }
+    if ('field' in node) {
+      for (const k of keys) if (!['field', 'op', 'value'].includes(k)) fail(`${path}.${k}`, 'is not part of a field condition (field, op, value)');
+      const name = node.field;
+      if (typeof name !== 'string' || !fieldNames.includes(name as SegmentField)) {
+        return fail(`${path}.field`, `"${String(name)}" is not a field you can filter on; fields: ${fieldNames.join(', ')}`);
+      }
+      const spec: FieldSpec = segmentFields[name as SegmentField];
+      const op = node.op as ComparisonOp;
+      if (typeof op !== 'string' || !opsFor[spec.type].includes(op)) {
+        return fail(`${path}.op`, `"${String(node.op)}" is not an operator for ${name} (${spec.type}); use one of ${opsFor[spec.type].join(', ')}`);
+      }
+      const value = node.value;
+      if (op === 'isTrue' || op === 'isFalse') {
+        if (value !== undefined) fail(`${path}.value`, `${op} takes no value`);
+        return op === 'isTrue' ? `(${spec.sql} IS TRUE)` : `(${spec.sql} IS NOT TRUE)`;
+      }
+      if (op === 'between') {
+        if (!Array.isArray(value) || value.length !== 2) return fail(`${path}.value`, 'between needs [low, high]');
+        const [lo, hi] = value.map((v, i) => scalar(`${path}.value[${i}]`, spec, v)) as number[];
+        if (lo > hi) fail(`${path}.value`, `low ${lo} is above high ${hi}`);
+        return `(${spec.sql} BETWEEN ${bind(lo)} AND ${bind(hi)})`;
+      }
+      if (op === 'in' || op === 'notIn') {
+        if (!Array.isArray(value) || value.length === 0) return fail(`${path}.value`, `${op} needs a non-empty list`);
+        if (value.length > 500) fail(`${path}.value`, `${op} takes at most 500 values`);
+        const list = value.map((v, i) => bind(scalar(`${path}.value[${i}]`, spec, v)));
+        return `(${spec.sql} ${op === 'in' ? 'IN' : 'NOT IN'} (${list.join(', ')}))`;
+      }
+      if (value === undefined || Array.isArray(value)) return fail(`${path}.value`, `${op} needs a single value`);
+      return `(${spec.sql} ${sqlOps[op]} ${bind(scalar(`${path}.value`, spec, value))})`;
+    }
+    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds or contacted`);
+  };
+
+  return { where: walk(filter, 'filter', 0), params };
+}
+
+const segmentFrom = 'subscribers s LEFT JOIN customer_features f USING (subscriber_id)';
+
+export async function countSegment(db: Db, filter: unknown): Promise<number> {
+  const { where, params } = compileSegment(filter);
+  const row = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${segmentFrom} WHERE ${where}`, params);
+  return row?.n ?? 0;
+}
+
+/** SQL selecting the subscriber ids of a segment, for other domains to join on. */
+export function segmentMembersSql(filter: unknown): CompiledSegment {
+  const { where, params } = compileSegment(filter);
+  return { where: `SELECT s.subscriber_id FROM ${segmentFrom} WHERE ${where}`, params };
+}
+
+export const SegmentPreview = Type.Object({
+  count: Type.Integer(),
+  total: Type.Integer(),
+  byBrand: Type.Array(Type.Object({ key: Type.String(), subscribers: Type.Integer() })),
+  byCity: Type.Array(Type.Object({ key: Type.String(), subscribers: Type.Integer() })),
+  avgArpuFen: Type.Union([Type.Integer(), Type.Null()]),
+});
+export type SegmentPreview = Static<typeof SegmentPreview>;
+
+export async function previewSegment(db: Db, filter: unknown): Promise<SegmentPreview> {
+  const { where, params } = compileSegment(filter);
+  const rows = await db.query<{ brand: string; city: string; n: number; arpu: number }>(
+    `SELECT s.brand::VARCHAR AS brand, s.city_code AS city, count(*) AS n, sum(s.arpu_fen) AS arpu
+     FROM ${segmentFrom} WHERE ${where} GROUP BY ALL`,
+    params,
+  );
+  const total = await db.one<{ n: number }>('SELECT count(*) AS n FROM subscribers');
+  const sumBy = (key: 'brand' | 'city') => {
+    const m = new Map<string, number>();
+    for (const r of rows) m.set(r[key], (m.get(r[key]) ?? 0) + r.n);
+    return [...m.entries()].map(([k, n]) => ({ key: k, subscribers: n })).sort((a, b) => b.subscribers - a.subscribers || a.key.localeCompare(b.key));
+  };
+  const count = rows.reduce((n, r) => n + r.n, 0);
+  const arpu = rows.reduce((n, r) => n + r.arpu, 0);
+  return { count, total: total?.n ?? 0, byBrand: sumBy('brand'), byCity: sumBy('city'), avgArpuFen: count ? Math.round(arpu / count) : null };
+}
+
+// Saved segments -------------------------------------------------------------------------
+
+export const SavedSegment = Type.Object({
+  segmentId: Type.Integer(),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  filter: Type.Unknown(),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+export type SavedSegment = Static<typeof SavedSegment>;
+
+export const SegmentInput = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  filter: Type.Unknown() as TSchema,
+});
+export type SegmentInput = { name: string; description?: string; filter: unknown };
+
+const savedColumns = `segment_id AS "segmentId", name, description, filter, created_by AS "createdBy",
+  strftime(created_at, '%Y-%m-%d %H:%M:%S') AS "createdAt", strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS "updatedAt"`;
+
+const parseSaved = (row: SavedSegment): SavedSegment => ({ ...row, filter: typeof row.filter === 'string' ? JSON.parse(row.filter) : row.filter });
+
+export async function listSegments(db: Db): Promise<SavedSegment[]> {
+  return (await db.query<SavedSegment>(`SELECT ${savedColumns} FROM segments ORDER BY updated_at DESC, segment_id DESC`)).map(parseSaved);
+}
+
+export async function getSegment(db: Db, segmentId: number): Promise<SavedSegment> {
+  const row = await db.one<SavedSegment>(`SELECT ${savedColumns} FROM segments WHERE segment_id = $id`, { id: segmentId });
+  if (!row) throw new NotFound('Segment', segmentId);
+  return parseSaved(row);
+}
+
+async function assertNameFree(db: Db, name: string, exceptId: number | null): Promise<void> {
+  const clash = await db.one('SELECT 1 FROM segments WHERE name = $name AND segment_id IS DISTINCT FROM $id', { name, id: exceptId });
+  if (clash) throw new Conflict(`A segment named "${name}" already exists`, { field: 'name', code: 'DUPLICATE_NAME' });
+}
+
+export async function createSegment(db: Db, input: SegmentInput, createdBy: string): Promise<SavedSegment> {
+  compileSegment(input.filter);
+  await assertNameFree(db, input.name, null);
+  const row = await db.one<{ id: number }>(
+    'INSERT INTO segments (name, description, filter, created_by) VALUES ($name, $description, $filter, $by) RETURNING segment_id AS id',
+    { name: input.name, description: input.description ?? null, filter: JSON.stringify(input.filter), by: createdBy },
+  );
+  return getSegment(db, row!.id);
+}
+
+export async function updateSegment(db: Db, segmentId: number, input: SegmentInput): Promise<SavedSegment> {
+  await getSegment(db, segmentId);
+  compileSegment(input.filter);
+  await assertNameFree(db, input.name, segmentId);
+  await db.run(
+    `UPDATE segments SET name = $name, description = $description, filter = $filter, updated_at = current_localtimestamp()
+     WHERE segment_id = $id`,
+    { id: segmentId, name: input.name, description: input.description ?? null, filter: JSON.stringify(input.filter) },
+  );
+  return getSegment(db, segmentId);
+}
+
+export async function deleteSegment(db: Db, segmentId: number): Promise<void> {
+  await getSegment(db, segmentId);
+  await db.run('DELETE FROM segments WHERE segment_id = $id', { id: segmentId });
+}
+
+/** The field catalogue for the console's segment builder. */
+export function segmentFieldCatalogue() {
+  return fieldNames.map((name) => {
+    const spec: FieldSpec = segmentFields[name];
+    return { name, type: spec.type, values: spec.values ?? null, ops: opsFor[spec.type], labelZh: spec.labelZh, labelEn: spec.labelEn, group: spec.group };
+  });
+}

@@ -1,0 +1,74 @@
+// `npm start`: opens (or creates) the database, generates a demo province on first start,
+// and serves the API and the console.
+import { loadConfig } from '../config.ts';
+import { ensureDemoUsers, demoPassword } from '../auth/users.ts';
+import { generateProvince } from '../demo/generate.ts';
+import { failInterruptedJobs, startJob } from '../jobs/jobs.ts';
+import { DatabaseLocked } from '../store/errors.ts';
+import { Store } from '../store/store.ts';
+import { buildApp } from './app.ts';
+import type { ServerContext } from './context.ts';
+
+async function isEmptyProvince(store: Store): Promise<boolean> {
+  const row = await store.one<{ subscribers: number; batches: number }>(
+    'SELECT (SELECT count(*) FROM subscribers) AS subscribers, (SELECT count(*) FROM import_batches) AS batches',
+  );
+  return row?.subscribers === 0 && row?.batches === 0;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  let store: Store;
+  try {
+    store = await Store.open(config.dbPath, { timeZone: config.timeZone });
+  } catch (error) {
+    if (error instanceof DatabaseLocked) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  await failInterruptedJobs(store);
+  if (await ensureDemoUsers(store)) {
+    console.log(`Created demo users admin, planner, approver, analyst, operator, auditor (password "${demoPassword}").`);
+  }
+
+  const context: ServerContext = { store, config, startup: { jobId: null, error: null } };
+  const app = await buildApp(context, { logger: { level: config.logLevel } });
+
+  if (await isEmptyProvince(store)) {
+    const options = { subscribers: config.demoSubscribers, seed: config.demoSeed };
+    console.log(
+      `The database ${config.dbPath} has no data: generating a demo province of ${options.subscribers.toLocaleString('en')} subscribers (seed ${options.seed}). ` +
+        'Progress: GET /api/health or the console\'s Jobs page.',
+    );
+    const job = await startJob(store, 'demo.generate', options, 'system', (progress) => generateProvince(store, options, progress));
+    context.startup.jobId = job.jobId;
+    job.done.then(
+      (summary) => {
+        context.startup.jobId = null;
+        console.log(`Demo province ready (${JSON.stringify(summary)}).`);
+      },
+      (error: Error) => {
+        context.startup.error = `Demo generation failed: ${error.message}`;
+        console.error(context.startup.error);
+      },
+    );
+  }
+
+  const shutdown = async () => {
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+
+  await app.listen({ host: config.host, port: config.port });
+  console.log(`Yiti console: http://localhost:${config.port}  (API docs: http://localhost:${config.port}/docs)`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { Type } from '@sinclair/typebox';
+import { recordAudit } from '../../audit/audit.ts';
+import { contactTimeline, customer360, listCustomers, msisdnOf } from '../../customers/customers.ts';
+import { ContactTimeline, ContactTimelineQuery, Customer360, CustomerList, CustomerListQuery } from '../../customers/schemas.ts';
+import { currentUser, requires } from '../auth.ts';
+import type { App, ServerContext } from '../context.ts';
+import { ErrorBody } from '../errors.ts';
+
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'subscriber id' }) });
+const common = { tags: ['customers'], security: [{ bearer: [] }] };
+// Numbers are always masked in these answers; the full number comes only from the audited reveal.
+const masked = { revealPii: false };
+
+export function customerRoutes(app: App, { store }: ServerContext): void {
+  app.get(
+    '/api/customers',
+    {
+      preHandler: requires(store, 'customers.read'),
+      schema: { ...common, summary: 'Search, filter, sort and page subscribers', querystring: CustomerListQuery, response: { 200: CustomerList, 400: ErrorBody } },
+    },
+    async (request) => listCustomers(store, request.query, masked),
+  );
+
+  app.get(
+    '/api/customers/:id',
+    {
+      preHandler: requires(store, 'customers.read'),
+      schema: { ...common, summary: 'Customer 360: profile, holdings, three months of usage and bills', params: IdParams, response: { 200: Customer360, 404: ErrorBody } },
+    },
+    async (request) => customer360(store, request.params.id, masked),
+  );
+
+  app.get(
+    '/api/customers/:id/contacts',
+    {
+      preHandler: requires(store, 'customers.read'),
+      schema: {
+        ...common,
+        summary: 'Contact timeline across every channel, newest first',
+        params: IdParams,
+        querystring: ContactTimelineQuery,
+        response: { 200: ContactTimeline, 404: ErrorBody },
+      },
+    },
+    async (request) => contactTimeline(store, request.params.id, request.query),
+  );
+
+  app.post(
+    '/api/customers/:id/reveal',
+    {
+      preHandler: requires(store, 'pii.reveal'),
+      schema: {
+        ...common,
+        summary: 'Reveal the full phone number (audited)',
+        params: IdParams,
+        response: { 200: Type.Object({ msisdn: Type.String() }), 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const msisdn = await msisdnOf(store, request.params.id);
+      await recordAudit(store, currentUser(request).username, 'pii.reveal', `subscriber:${request.params.id}`, { field: 'msisdn' });
+      return { msisdn };
+    },
+  );
+}

@@ -1,0 +1,169 @@
+// The HTTP app in process (Fastify inject) against a real temp DuckDB file with hand-made rows.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureDemoUsers } from '../src/auth/users.ts';
+import { loadConfig } from '../src/config.ts';
+import { buildApp } from '../src/server/app.ts';
+import type { App } from '../src/server/context.ts';
+import type { Store } from '../src/store/store.ts';
+import { addCity, addPlan, addSubscriber, tempStore } from './builders.ts';
+
+let store: Store;
+let app: App;
+const tokens: Record<string, string> = {};
+
+async function login(username: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: 'yiti-demo' } });
+  expect(res.statusCode).toBe(200);
+  return res.json().token;
+}
+
+const get = (url: string, as = 'analyst') => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens[as]}` } });
+
+beforeAll(async () => {
+  store = await tempStore('api');
+  await ensureDemoUsers(store);
+  await addCity(store, 'C01', '江城市', 'Jiangcheng');
+  await addPlan(store, 'P_GT88', 8800);
+  await addSubscriber(store, { subscriber_id: 1, msisdn: '13812345678', arpu_fen: 18_800, age: 45, vip_level: 2, join_date: '2016-03-01' });
+  await addSubscriber(store, { subscriber_id: 2, msisdn: '13900001111', brand: 'mzone', arpu_fen: 4_500, age: 20 });
+  await addSubscriber(store, { subscriber_id: 3, msisdn: '15000002222', brand: 'easyown', arpu_fen: 2_000, age: 67 });
+  await store.run("INSERT INTO province_meta VALUES ('as_of_date', '2026-10-31')");
+  await store.run(`INSERT INTO cdr_voice (subscriber_id, start_time, duration_s, direction, call_class, time_band, roam_type, charge_fen) VALUES
+    (1, '2026-09-03 09:00:00', 61, 'mo', 'local', 'peak', 'none', 40),
+    (1, '2026-09-04 10:00:00', 30, 'mo', 'dld', 'peak', 'inter', 70),
+    (1, '2026-10-01 20:00:00', 120, 'mt', 'local', 'offpeak', 'none', 0)`);
+  await store.run(`INSERT INTO cdr_sms (subscriber_id, sent_time, direction, peer_net, roam_type, charge_fen) VALUES
+    (1, '2026-09-05 12:00:00', 'mo', 'onnet', 'none', 10), (1, '2026-09-05 12:01:00', 'mt', 'onnet', 'none', 0)`);
+  await store.run(`INSERT INTO cdr_gprs (subscriber_id, start_time, duration_s, volume_kb, apn, service, roam_type, charge_fen) VALUES
+    (1, '2026-10-02 08:00:00', 600, 2048, 'cmnet', 'web', 'none', 0)`);
+  await store.run(`INSERT INTO bills (subscriber_id, bill_month, item, amount_fen) VALUES
+    (1, '2026-09-01', 'monthly_fee', 8800), (1, '2026-09-01', 'roam_voice', 70), (1, '2026-10-01', 'monthly_fee', 8800)`);
+  await store.run(`INSERT INTO contact_events (subscriber_id, event_time, channel_id, event_type, business, outcome) VALUES
+    (1, '2026-09-10 10:00:00', 'store', 'transaction', 'bill_payment', 'completed'),
+    (1, '2026-10-12 15:30:00', 'agent', 'complaint', 'roaming_charge', 'resolved')`);
+  await store.run(`INSERT INTO ivr_sessions (session_id, subscriber_id, start_time, key_path, duration_s, to_agent, abandoned) VALUES
+    (77, 1, '2026-10-12 15:25:00', '1>3>0', 95, true, false)`);
+  await store.run(`INSERT INTO web_browse (subscriber_id, visit_time, site, page_path, duration_s) VALUES
+    (1, '2026-09-20 21:00:00', 'online_hall', '/bill/detail', 40)`);
+  app = await buildApp({ store, config: loadConfig(), startup: { jobId: null, error: null } });
+  for (const u of ['admin', 'analyst', 'auditor']) tokens[u] = await login(u);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+});
+
+describe('auth', () => {
+  it('refuses a wrong password without saying which part was wrong', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'nope' } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'UNAUTHORIZED', message: 'Unknown user or wrong password' });
+  });
+
+  it('refuses API calls without a token and with a forged one', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/customers' })).statusCode).toBe(401);
+    const forged = await app.inject({ method: 'GET', url: '/api/customers', headers: { authorization: 'Bearer forged' } });
+    expect(forged.statusCode).toBe(401);
+  });
+
+  it('tells the signed-in user their role and permissions', async () => {
+    const me = (await get('/api/auth/me', 'admin')).json();
+    expect(me).toMatchObject({ username: 'admin', role: 'admin' });
+    expect(me.permissions).toContain('pii.reveal');
+    expect((await get('/api/auth/me')).json().permissions).not.toContain('pii.reveal');
+  });
+});
+
+describe('customers', () => {
+  it('lists subscribers with masked numbers, sorted and paged', async () => {
+    const res = await get('/api/customers?sort=arpuFen&order=desc&pageSize=2');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.total).toBe(3);
+    expect(body.items.map((c: { subscriberId: number }) => c.subscriberId)).toEqual([1, 2]);
+    expect(body.items[0]).toMatchObject({ msisdn: '138****5678', brand: 'gotone', cityNameEn: 'Jiangcheng', planId: 'P_GT88', tenureMonths: 127 });
+    const page2 = (await get('/api/customers?sort=arpuFen&order=desc&pageSize=2&page=2')).json();
+    expect(page2.items.map((c: { subscriberId: number }) => c.subscriberId)).toEqual([3]);
+  });
+
+  it('filters by brand and finds a subscriber by number prefix', async () => {
+    expect((await get('/api/customers?brand=mzone')).json().items.map((c: { subscriberId: number }) => c.subscriberId)).toEqual([2]);
+    expect((await get('/api/customers?q=150')).json().total).toBe(1);
+  });
+
+  it('answers a bad query with 400 naming the field', async () => {
+    const res = await get('/api/customers?pageSize=1000');
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'pageSize' });
+    const sort = await get('/api/customers?sort=msisdn');
+    expect(sort.statusCode).toBe(400);
+    expect(sort.json().field).toBe('sort');
+  });
+
+  it('builds the customer 360 from profile, usage and bills', async () => {
+    const res = await get('/api/customers/1');
+    expect(res.statusCode).toBe(200);
+    const c = res.json();
+    expect(c.profile).toMatchObject({ subscriberId: 1, msisdn: '138****5678', vipLevel: 2, joinDate: '2016-03-01', dnd: false });
+    expect(c.usage).toEqual([
+      { month: '2026-09', voiceCalls: 2, voiceMinutes: 3, localMinutes: 2, longDistanceMinutes: 1, roamingMinutes: 1, sms: 1, mms: 0, gprsKb: 0, wlanMinutes: 0 },
+      { month: '2026-10', voiceCalls: 1, voiceMinutes: 2, localMinutes: 2, longDistanceMinutes: 0, roamingMinutes: 0, sms: 0, mms: 0, gprsKb: 2048, wlanMinutes: 0 },
+    ]);
+    expect(c.bills).toEqual([
+      { month: '2026-09', totalFen: 8870, items: { monthly_fee: 8800, roam_voice: 70 } },
+      { month: '2026-10', totalFen: 8800, items: { monthly_fee: 8800 } },
+    ]);
+  });
+
+  it('answers 404 for an unknown subscriber and 400 for a malformed id', async () => {
+    const missing = await get('/api/customers/999');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({ code: 'NOT_FOUND', message: 'Subscriber 999 does not exist' });
+    expect((await get('/api/customers/abc')).statusCode).toBe(400);
+  });
+
+  it('merges every channel into one timeline, newest first', async () => {
+    const body = (await get('/api/customers/1/contacts')).json();
+    expect(body.total).toBe(4);
+    expect(body.items.map((i: { time: string; source: string; channelId: string }) => [i.time, i.source, i.channelId])).toEqual([
+      ['2026-10-12 15:30:00', 'contact', 'agent'],
+      ['2026-10-12 15:25:00', 'ivr', 'ivr'],
+      ['2026-09-20 21:00:00', 'web', 'web'],
+      ['2026-09-10 10:00:00', 'contact', 'store'],
+    ]);
+    const complaints = (await get('/api/customers/1/contacts?type=complaint')).json();
+    expect(complaints.items).toHaveLength(1);
+    expect(complaints.items[0]).toMatchObject({ business: 'roaming_charge', outcome: 'resolved' });
+  });
+});
+
+describe('PII reveal', () => {
+  it('is refused to a role without the permission', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/customers/1/reveal', headers: { authorization: `Bearer ${tokens.analyst}` } });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('FORBIDDEN');
+  });
+
+  it('shows the full number to an admin and records who saw it', async () => {
+    const res = await app.inject({ method: 'POST', url: '/api/customers/1/reveal', headers: { authorization: `Bearer ${tokens.admin}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ msisdn: '13812345678' });
+    const audit = (await get('/api/audit?action=pii.reveal', 'auditor')).json();
+    expect(audit.items[0]).toMatchObject({ actor: 'admin', action: 'pii.reveal', target: 'subscriber:1' });
+  });
+});
+
+describe('platform', () => {
+  it('serves the OpenAPI document', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    expect(Object.keys(res.json().paths)).toContain('/api/customers/{id}');
+  });
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    const res = await get('/api/nothing-here');
+    expect(res.statusCode).toBe(404);
+    expect(res.json().code).toBe('NOT_FOUND');
+  });
+});

@@ -1,0 +1,60 @@
+// Small builders for hand-made test data: a temp database and rows a person can check by hand.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Store } from '../src/store/store.ts';
+
+export function tempDbPath(name = 'yiti'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  return path.join(dir, 'test.duckdb');
+}
+
+export async function tempStore(name?: string): Promise<Store> {
+  return Store.open(tempDbPath(name));
+}
+
+export async function addCity(store: Store, code = 'C01', nameZh = '省会市', nameEn = 'Capital City'): Promise<void> {
+  await store.run('INSERT INTO cities (city_code, name_zh, name_en, is_capital) VALUES ($code, $zh, $en, true)', { code, zh: nameZh, en: nameEn });
+}
+
+export async function addPlan(store: Store, productId = 'P_GT88', monthlyFeeFen = 8800): Promise<void> {
+  await store.run(
+    `INSERT INTO products (product_id, kind, service, name_zh, name_en, monthly_fee_fen)
+     VALUES ($id, 'tariff_plan', 'voice', $id || ' 套餐', $id || ' plan', $fee)`,
+    { id: productId, fee: monthlyFeeFen },
+  );
+}
+
+export interface SubscriberRow {
+  subscriber_id: number;
+  msisdn: string;
+  brand?: string;
+  plan_id?: string;
+  status?: string;
+  city_code?: string;
+  age?: number;
+  gender?: string;
+  join_date?: string;
+  arpu_fen?: number;
+  vip_level?: number;
+}
+
+export async function addSubscriber(store: Store, row: SubscriberRow): Promise<void> {
+  await store.run(
+    `INSERT INTO subscribers (subscriber_id, msisdn, brand, plan_id, status, city_code, age, gender, join_date, arpu_fen, payment_type, vip_level)
+     VALUES ($id, $msisdn, $brand, $plan, $status, $city, $age, $gender, CAST($join AS DATE), $arpu, 'postpaid', $vip)`,
+    {
+      id: row.subscriber_id,
+      msisdn: row.msisdn,
+      brand: row.brand ?? 'gotone',
+      plan: row.plan_id ?? 'P_GT88',
+      status: row.status ?? 'active',
+      city: row.city_code ?? 'C01',
+      age: row.age ?? 35,
+      gender: row.gender ?? 'M',
+      join: row.join_date ?? '2020-01-15',
+      arpu: row.arpu_fen ?? 10_000,
+      vip: row.vip_level ?? 0,
+    },
+  );
+}
