@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import { generateProvince } from '../../demo/generate.ts';
-import { importFile, importKinds, type ImportKind } from '../../ingest/import.ts';
+import { describeImportKinds, importFile, importKinds, type ImportKind } from '../../ingest/import.ts';
 import { startJob } from '../../jobs/jobs.ts';
 import { InvalidInput } from '../../store/errors.ts';
 import { currentUser, requires } from '../auth.ts';
@@ -24,7 +24,7 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
   app.get(
     '/api/imports/kinds',
     { preHandler: requires(store), schema: { tags: ['data'], ...secured, summary: 'What can be imported: each kind, its source system and columns', response: { 200: Type.Unknown() } } },
-    async () => importKinds,
+    async () => describeImportKinds(store),
   );
 
   app.get(
@@ -92,8 +92,9 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
       }
       const user = currentUser(request);
       await recordAudit(store, user.username, 'data.import', kind, { file: name });
+      // the upload is removed once the job ends: the data is in the database, its hash in import_batches
       const job = await startJob(store, `import.${kind}`, { kind, file: name }, user.username, (progress) =>
-        importFile(store, { kind, file: saved }, progress),
+        importFile(store, { kind, file: saved, fileName: name }, progress).finally(() => fs.rmSync(saved, { force: true })),
       );
       return reply.status(202).send({ jobId: job.jobId });
     },
