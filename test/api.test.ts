@@ -154,6 +154,29 @@ describe('PII reveal', () => {
   });
 });
 
+describe('overview', () => {
+  it('counts subscribers by brand and city and bins their ARPU', async () => {
+    const res = await get('/api/overview');
+    expect(res.statusCode).toBe(200);
+    const o = res.json();
+    expect(o.province.subscribers).toBe(3);
+    expect(o.byBrand).toEqual([
+      { brand: 'gotone', subscribers: 1, arpuFen: 18_800 },
+      { brand: 'mzone', subscribers: 1, arpuFen: 4_500 },
+      { brand: 'easyown', subscribers: 1, arpuFen: 2_000 },
+    ]);
+    expect(o.byCity).toEqual([{ cityCode: 'C01', nameZh: '江城市', nameEn: 'Jiangcheng', subscribers: 3, arpuFen: 8_433 }]);
+    // ¥20–50 holds 2,000 and 4,500 fen; ¥150–200 holds 18,800
+    const bins = Object.fromEntries(o.arpuHistogram.map((b: { fromFen: number; subscribers: number }) => [b.fromFen, b.subscribers]));
+    expect(bins).toMatchObject({ 0: 0, 2000: 2, 15000: 1, 50000: 0 });
+    expect(o.monthly.map((m: { month: string; revenueFen: number }) => [m.month, m.revenueFen])).toEqual([
+      ['2026-09', 8870],
+      ['2026-10', 8800],
+    ]);
+    expect(o.channelVolumes.find((c: { channelId: string }) => c.channelId === 'agent')).toMatchObject({ contacts: 1, complaints: 1 });
+  });
+});
+
 describe('platform', () => {
   it('serves the OpenAPI document', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs/json' });

@@ -36,8 +36,9 @@ export async function overview(db: Db): Promise<Overview> {
   const [meta, byBrand, byCity, histogram, channels, monthly] = await Promise.all([
     provinceMeta(db),
     db.query<Overview['byBrand'][number]>(
-      `SELECT brand::VARCHAR AS brand, CAST(count(*) AS INTEGER) AS subscribers, CAST(round(avg(arpu_fen)) AS INTEGER) AS "arpuFen"
-       FROM subscribers GROUP BY brand ORDER BY brand`,
+      // brands in their catalogue order (GoTone, M-Zone, Easy-Own), not alphabetical
+      `SELECT s.brand::VARCHAR AS brand, CAST(count(*) AS INTEGER) AS subscribers, CAST(round(avg(s.arpu_fen)) AS INTEGER) AS "arpuFen"
+       FROM subscribers s GROUP BY s.brand ORDER BY s.brand`,
     ),
     db.query<Overview['byCity'][number]>(
       `SELECT s.city_code AS "cityCode", coalesce(c.name_zh, s.city_code) AS "nameZh", coalesce(c.name_en, s.city_code) AS "nameEn",
@@ -48,8 +49,7 @@ export async function overview(db: Db): Promise<Overview> {
       `SELECT CAST(list_position($edges, list_last(list_filter($edges, e -> e <= arpu_fen))) AS INTEGER) AS bin,
          CAST(count(*) AS INTEGER) AS subscribers
        FROM subscribers GROUP BY 1 ORDER BY 1`,
-      // DuckDB binds a JS array as a LIST parameter
-      { edges: arpuBinEdgesFen as never },
+      { edges: arpuBinEdgesFen },
     ),
     db.query<Overview['channelVolumes'][number]>(
       `SELECT ch.channel_id AS "channelId", ch.name_zh AS "nameZh", ch.name_en AS "nameEn",

@@ -9,12 +9,13 @@ import {
   JSDuckDBValueConverter,
   JsonDuckDBValueConverter,
   createDuckDBValueConverter,
+  listValue,
   type DuckDBValueConverter,
 } from '@duckdb/node-api';
 import { DatabaseLocked } from './errors.ts';
 import { migrate } from './migrate.ts';
 
-export type SqlValue = string | number | boolean | null | bigint | Date;
+export type SqlValue = string | number | boolean | null | bigint | Date | readonly (string | number)[];
 export type SqlParams = Record<string, SqlValue> | SqlValue[];
 export type Row = Record<string, unknown>;
 
@@ -47,7 +48,8 @@ const plain = createDuckDBValueConverter(plainConverters);
 
 function normalizeParams(params?: SqlParams): Record<string, unknown> | unknown[] | undefined {
   if (params === undefined) return undefined;
-  const fix = (v: SqlValue) => (v instanceof Date ? v.toISOString() : v);
+  // a JS array binds as a DuckDB LIST
+  const fix = (v: SqlValue) => (v instanceof Date ? v.toISOString() : Array.isArray(v) ? listValue([...v]) : v);
   if (Array.isArray(params)) return params.map(fix);
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, fix(v)]));
 }

@@ -1,0 +1,247 @@
+// The browser tier: a real server process on a temp DuckDB file (a generated demo province of
+// 400 subscribers) and the built console, driven by Debian's Chromium through playwright-core.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const subscribers = 400;
+
+let tempDir: string;
+let server: ChildProcess | undefined;
+let serverOutput = '';
+let baseUrl: string;
+let browser: Browser;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls GET /api/health until 200; fails early if the server process dies. */
+async function waitUntilReady(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (server?.exitCode !== null) throw new Error(`The server exited with code ${server?.exitCode}:\n${serverOutput}`);
+    try {
+      const response = await fetch(`${baseUrl}/api/health`);
+      if (response.status === 200) return;
+      last = `${response.status} ${await response.text()}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await sleep(500);
+  }
+  throw new Error(`The server was not ready after ${timeoutMs / 1000} s (last answer: ${last}):\n${serverOutput}`);
+}
+
+function stopServer(): Promise<void> {
+  const child = server;
+  if (!child?.pid || child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    // tsx runs the server in a child process: signal the whole group this test started
+    process.kill(-child.pid!, 'SIGTERM');
+  });
+}
+
+async function signIn(context: BrowserContext, username: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}/login`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill('yiti-demo');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('menu').waitFor();
+  return page;
+}
+
+/** GET from the API with the token the console stored, for values to check the page against. */
+function apiFromPage<T>(page: Page, url: string): Promise<T> {
+  return page.evaluate(async (u) => {
+    const response = await fetch(u, { headers: { authorization: `Bearer ${localStorage.getItem('yiti.token')}` } });
+    if (!response.ok) throw new Error(`${u}: ${response.status}`);
+    return response.json();
+  }, url) as Promise<T>;
+}
+
+const cellTexts = (page: Page, selector: string) => page.locator(selector).allTextContents();
+
+beforeAll(async () => {
+  if (!fs.existsSync(chromiumPath)) {
+    throw new Error(`No Chromium at ${chromiumPath}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
+  }
+  // the console the server serves must be built from the current sources
+  execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: repo, stdio: 'inherit' });
+
+  tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiti-e2e-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}`;
+  server = spawn(path.join(repo, 'node_modules/.bin/tsx'), ['src/server/main.ts'], {
+    cwd: repo,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      YITI_DB: path.join(tempDir, 'e2e.duckdb'),
+      YITI_PORT: String(port),
+      YITI_DEMO_SUBSCRIBERS: String(subscribers),
+      YITI_DEMO_SEED: '3',
+      YITI_LOG_LEVEL: 'warn',
+    },
+  });
+  const keep = (chunk: Buffer) => {
+    serverOutput = (serverOutput + chunk.toString()).slice(-20_000);
+  };
+  server.stdout!.on('data', keep);
+  server.stderr!.on('data', keep);
+  await waitUntilReady(170_000);
+
+  browser = await chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stopServer();
+  if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+});
+
+describe('the console in a browser', () => {
+  let planner: BrowserContext;
+  let page: Page;
+  let customerId: number;
+  let maskedNumber: string;
+
+  beforeAll(async () => {
+    planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    planner.setDefaultTimeout(20_000);
+    page = await signIn(planner, 'planner');
+  });
+
+  afterAll(async () => {
+    await planner?.close();
+  });
+
+  it('shows a planner the province overview: 400 subscribers and every chart drawn', async () => {
+    const kpi = page.getByTestId('kpi-subscribers');
+    const failure = page.locator('.ant-alert-error');
+    await kpi.or(failure).first().waitFor();
+    if (await failure.count()) throw new Error(`The overview shows an error: ${await failure.first().textContent()}`);
+    expect(await kpi.textContent()).toBe(String(subscribers));
+    for (const chart of ['chart-brand', 'chart-city', 'chart-arpu', 'chart-channels', 'chart-monthly']) {
+      await page.locator(`[data-testid="${chart}"] canvas`).first().waitFor();
+    }
+    const canvasWidths = await page.locator('.yiti-chart canvas').evaluateAll((canvases) => canvases.map((c) => (c as HTMLCanvasElement).width));
+    expect(canvasWidths.length).toBeGreaterThanOrEqual(5);
+    expect(canvasWidths.every((w) => w > 0)).toBe(true);
+    // the revenue of the last month, in yuan with two decimals
+    expect(await page.getByTestId('kpi-revenue').textContent()).toMatch(/^¥[\d,]+\.\d{2}$/);
+  });
+
+  it('shows a planner only the menu items of the role', async () => {
+    expect(await page.getByTestId('menu-customers').count()).toBe(1);
+    expect(await page.getByTestId('menu-jobs').count()).toBe(1);
+    expect(await page.getByTestId('menu-imports').count()).toBe(0);
+    expect(await page.getByTestId('menu-audit').count()).toBe(0);
+  });
+
+  it('lists customers with masked numbers and opens the customer 360 of a clicked row', async () => {
+    await page.getByTestId('menu-customers').click();
+    const rows = page.locator('[data-testid="customers-table"] tr.ant-table-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(20); // the first page of 400
+    const listed = await cellTexts(page, '[data-testid="customers-table"] tr.ant-table-row .msisdn');
+    expect(listed.every((n) => /^\d{3}\*{4}\d{4}$/.test(n))).toBe(true);
+
+    await rows.nth(2).click();
+    await page.waitForURL(/\/customers\/\d+$/);
+    customerId = Number(new URL(page.url()).pathname.split('/').pop());
+    const msisdn = page.getByTestId('msisdn');
+    await msisdn.waitFor();
+    maskedNumber = (await msisdn.textContent())!;
+    expect(maskedNumber).toMatch(/^\d{3}\*{4}\d{4}$/);
+    expect(maskedNumber).toBe(listed[2]);
+  });
+
+  it('shows the usage of each month and the contact timeline as the API has them', async () => {
+    const view = await apiFromPage<{ usage: Array<{ month: string }>; profile: { msisdn: string } }>(page, `/api/customers/${customerId}`);
+    const contacts = await apiFromPage<{ total: number }>(page, `/api/customers/${customerId}/contacts?pageSize=1`);
+    expect(view.profile.msisdn).toBe(maskedNumber);
+
+    await page.locator('[data-testid="usage-table"] tr.ant-table-row').first().waitFor();
+    const months = await cellTexts(page, '[data-testid="usage-table"] tr.ant-table-row td:first-child');
+    expect(months.length).toBeGreaterThanOrEqual(1);
+    expect(months.length).toBeLessThanOrEqual(3);
+    expect(months.every((m) => /^\d{4}-\d{2}$/.test(m))).toBe(true);
+    expect(months).toEqual(view.usage.map((u) => u.month));
+
+    expect(contacts.total).toBeGreaterThan(0);
+    const entries = page.locator('[data-testid="contacts-table"] tr.ant-table-row');
+    await entries.first().waitFor();
+    expect(await entries.count()).toBe(Math.min(20, contacts.total));
+    const times = await cellTexts(page, '[data-testid="contacts-table"] tr.ant-table-row td:first-child');
+    expect(times.every((t) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(t))).toBe(true);
+    expect([...times].sort().reverse()).toEqual(times); // newest first
+  });
+
+  it('offers a planner no way to reveal the number', async () => {
+    await page.getByTestId('msisdn').waitFor();
+    expect(await page.getByTestId('reveal-button').count()).toBe(0);
+    expect(await page.getByTestId('msisdn-revealed').count()).toBe(0);
+  });
+
+  it('reveals the full number to an admin and records it in the audit trail', async () => {
+    const admin = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    admin.setDefaultTimeout(20_000);
+    try {
+      const adminPage = await signIn(admin, 'admin');
+      await adminPage.goto(`${baseUrl}/customers/${customerId}`);
+      await adminPage.getByTestId('reveal-button').click();
+      await adminPage.locator('.ant-popconfirm .ant-btn-primary').click();
+      const revealed = adminPage.getByTestId('msisdn-revealed');
+      await revealed.waitFor();
+      const full = (await revealed.textContent())!;
+      expect(full).toMatch(/^\d{11}$/);
+      expect(`${full.slice(0, 3)}****${full.slice(7)}`).toBe(maskedNumber);
+
+      await adminPage.getByTestId('menu-audit').click();
+      const audit = adminPage.locator('[data-testid="audit-table"] tr.ant-table-row');
+      await audit.first().waitFor();
+      const firstRow = (await audit.first().textContent()) ?? '';
+      expect(firstRow).toContain('pii.reveal');
+      expect(firstRow).toContain(`subscriber:${customerId}`);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('switches the console to English', async () => {
+    const menuLabel = page.getByTestId('menu-customers');
+    expect(await menuLabel.textContent()).toBe('客户');
+    await page.getByTestId('language-switch').getByText('EN', { exact: true }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="menu-customers"]')?.textContent === 'Customers');
+    expect(await page.getByTestId('menu-overview').textContent()).toBe('Overview');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+});

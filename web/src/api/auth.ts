@@ -1,0 +1,26 @@
+// Sign-in and the signed-in user (routes/auth.ts).
+import { api } from './client.ts';
+
+export type Permission =
+  | 'customers.read'
+  | 'segments.write'
+  | 'pii.reveal'
+  | 'data.import'
+  | 'demo.generate'
+  | 'jobs.read'
+  | 'audit.read'
+  | 'users.manage';
+
+export interface User {
+  username: string;
+  displayName: string;
+  role: string;
+  permissions: Permission[];
+}
+
+export const signIn = (username: string, password: string) =>
+  api<{ token: string; user: User }>('/api/auth/login', { method: 'POST', body: { username, password } });
+
+export const fetchMe = () => api<User>('/api/auth/me');
+
+export const signOut = () => api<void>('/api/auth/logout', { method: 'POST' });

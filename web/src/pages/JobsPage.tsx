@@ -1,0 +1,70 @@
+// 任务: tracked long jobs (GET /api/jobs), refreshed every 2 s while any of them runs.
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Table, Typography } from 'antd';
+import { ReloadOutlined } from '@ant-design/icons';
+import { isActive, useJobs, type Job } from '../api/platform.ts';
+import { JobStatusTag } from '../components/CodeTags.tsx';
+import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { JobProgress } from '../components/JobProgress.tsx';
+import { PageHeader } from '../components/PageHeader.tsx';
+import { jobKindLabel } from '../i18n/jobKind.ts';
+import { useLabels } from '../i18n/labels.ts';
+
+/** '2026-11-25 21:18:48.509167' → '2026-11-25 21:18:48' */
+const toSecond = (timestamp: string | null) => (timestamp ? timestamp.slice(0, 19) : '—');
+
+export default function JobsPage() {
+  const { t } = useLabels();
+  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const [running, setRunning] = useState(false);
+  const { data, error, loading, reload } = useJobs(paging, running ? 2000 : undefined);
+  const anyRunning = (data?.items ?? []).some(isActive);
+  useEffect(() => setRunning(anyRunning), [anyRunning]);
+
+  return (
+    <>
+      <PageHeader
+        title={t('jobs.title')}
+        extra={
+          <Button icon={<ReloadOutlined />} onClick={reload}>
+            {t('common.refresh')}
+          </Button>
+        }
+      />
+      {running && <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('jobs.autoRefresh')} />}
+      <ErrorAlert error={error} onRetry={reload} />
+      <Card size="small">
+        <Table<Job>
+          rowKey="jobId"
+          size="middle"
+          loading={loading && !data}
+          dataSource={data?.items ?? []}
+          locale={{ emptyText: t('common.empty') }}
+          scroll={{ x: 'max-content' }}
+          data-testid="jobs-table"
+          pagination={{
+            current: paging.page,
+            pageSize: paging.pageSize,
+            total: data?.total ?? 0,
+            showTotal: (total) => t('common.total', { total }),
+            onChange: (page, pageSize) => setPaging({ page, pageSize }),
+          }}
+          columns={[
+            { title: t('jobs.kind'), dataIndex: 'kind', render: (v: string) => jobKindLabel(t, v) },
+            { title: t('jobs.status'), dataIndex: 'status', render: (v: string) => <JobStatusTag status={v} /> },
+            { title: t('jobs.progress'), key: 'progress', width: 200, render: (_, job) => <JobProgress job={job} size="small" /> },
+            {
+              title: t('jobs.message'),
+              key: 'message',
+              render: (_, job) => (job.error ? <Typography.Text type="danger">{job.error}</Typography.Text> : job.message ?? '—'),
+            },
+            { title: t('jobs.createdBy'), dataIndex: 'createdBy', render: (v: string | null) => v ?? '—' },
+            { title: t('jobs.createdAt'), dataIndex: 'createdAt', render: toSecond },
+            { title: t('jobs.startedAt'), dataIndex: 'startedAt', render: toSecond },
+            { title: t('jobs.finishedAt'), dataIndex: 'finishedAt', render: toSecond },
+          ]}
+        />
+      </Card>
+    </>
+  );
+}
