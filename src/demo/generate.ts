@@ -115,8 +115,10 @@ export function validateDemoOptions(options: DemoOptions): Required<DemoOptions>
 }
 
 /**
- * Replaces the province's data with a generated one, all or nothing. Users, jobs, audit and
- * saved segments stay.
+ * Replaces the province's data with a generated one. Users, jobs, audit and saved segments stay.
+ * Each step commits on its own — one transaction around hundreds of millions of inserted rows
+ * costs DuckDB more than half again the time — so a failure part-way clears the province
+ * rather than leaving half of one: the outcome is a whole province or an empty one.
  */
 export async function generateProvince(store: Store, options: DemoOptions, progress: Progress = () => undefined): Promise<DemoSummary> {
   const { subscribers, seed, endMonth } = validateDemoOptions(options);
@@ -134,15 +136,20 @@ export async function generateProvince(store: Store, options: DemoOptions, progr
   ];
   const total = steps.reduce((n, [, w]) => n + w, 0);
   let done = 0;
-  await store.transaction(async (tx) => {
-    await clearProvince(tx);
-    await defineMacros(tx);
-    for (const [label, weight, step] of steps) {
-      progress(done / total, label);
-      await step(tx);
-      done += weight;
+  await store.withConnection(async (c) => {
+    await clearProvince(c);
+    try {
+      await defineMacros(c);
+      for (const [label, weight, step] of steps) {
+        progress(done / total, label);
+        await step(c);
+        done += weight;
+      }
+    } catch (error) {
+      await clearProvince(c).catch(() => undefined);
+      throw error;
     }
-    progress(1, 'committing');
+    progress(1, 'done');
   });
   await dropScratch(store);
   const rows = await tableRowCounts(store);
@@ -161,16 +168,16 @@ async function defineMacros(tx: ConnectionDb): Promise<void> {
     month_us + (CAST(floor(unit(h, 0) * days) AS BIGINT) * 86400 + CAST(hour AS BIGINT) * 3600 + CAST(floor(unit(h, 2) * 3600) AS BIGINT)) * 1000000)`);
 }
 
-async function clearProvince(tx: ConnectionDb): Promise<void> {
-  for (const table of [...provinceTables, 'customer_features', 'import_batches']) {
-    await tx.run(`DELETE FROM ${table}`);
-  }
+async function clearProvince(c: ConnectionDb): Promise<void> {
+  await c.run('BEGIN TRANSACTION');
+  for (const table of [...provinceTables, 'customer_features', 'import_batches']) await c.run(`DELETE FROM ${table}`);
+  await c.run('COMMIT');
 }
 
 async function dropScratch(store: Store): Promise<void> {
   // temp tables live per connection; the pool may hand this connection out again
   await store.withConnection(async (c) => {
-    for (const t of ['gen_persona', 'gen_plan', 'gen_service', 'gen_month', 'gen_sub', 'gen_usage', 'gen_contact', 'gen_pages', 'gen_businesses']) {
+    for (const t of ['gen_persona', 'gen_plan', 'gen_service', 'gen_month', 'gen_sub', 'gen_usage', 'gen_contact', 'gen_choice']) {
       await c.run(`DROP TABLE IF EXISTS ${t}`);
     }
   });
@@ -198,8 +205,6 @@ async function referenceData(tx: ConnectionDb, o: { subscribers: number; seed: n
     'gen_persona',
     personas.map((p) => ({
       persona: p.id,
-      plan_list: weightedList(p.plans),
-      channel_list: weightedList(p.channels),
       age_min: p.ageMin,
       age_max: p.ageMax,
       max_tenure: p.maxTenureMonths,
@@ -228,8 +233,17 @@ async function referenceData(tx: ConnectionDb, o: { subscribers: number; seed: n
   );
   await tempTable(tx, 'gen_plan', plans.map((p) => ({ ...p })));
   await tempTable(tx, 'gen_service', services.map((s, i) => ({ ...s, idx: i + 1 })));
-  await tempTable(tx, 'gen_pages', Object.entries(webPages).map(([site, pages]) => ({ site, pages })));
-  await tempTable(tx, 'gen_businesses', Object.entries(contactBusinesses).map(([type, list]) => ({ type, list })));
+  // weighted choices keyed by persona (plans, channels), contact type (business) or site (pages):
+  // 100 slots each, picked by an equality join on a uniform slot number
+  const slots = (list: string, key: string, weights: Record<string, number>) =>
+    weightedList(weights).map((value, slot) => ({ list, key, slot, value }));
+  const evenly = (values: string[]) => Object.fromEntries(values.map((v) => [v, 1]));
+  await tempTable(tx, 'gen_choice', [
+    ...personas.flatMap((p) => slots('plan', p.id, p.plans)),
+    ...personas.flatMap((p) => slots('channel', p.id, p.channels)),
+    ...Object.entries(contactBusinesses).flatMap(([type, list]) => slots('business', type, evenly(list))),
+    ...Object.entries(webPages).flatMap(([site, pages]) => slots('page', site, evenly(pages))),
+  ]);
   await tx.run(`CREATE OR REPLACE TEMP TABLE gen_month AS
     SELECT m, CAST(month || '-01' AS TIMESTAMP) AS month_start,
       CAST(datediff('day', CAST(month || '-01' AS DATE), CAST(month || '-01' AS DATE) + INTERVAL 1 MONTH) AS INTEGER) AS days
@@ -284,7 +298,7 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
        FROM range($n) t(i)
      ),
      drawn AS (
-       SELECT b.*, p.* EXCLUDE (persona), pick(p.plan_list, unit(h1, 1)) AS plan_id, pick(${lists.cities}, unit(h1, 2)) AS city_code,
+       SELECT b.*, p.* EXCLUDE (persona), pc.value AS plan_id, pick(${lists.cities}, unit(h1, 2)) AS city_code,
          CAST(p.age_min + floor(unit(h1, 3) * (p.age_max - p.age_min + 1)) AS INTEGER) AS age,
          CAST(3 + floor(pow(unit(h2, 1), 1.3) * (p.max_tenure - 3)) AS INTEGER) AS tenure_months,
          unit(h2, 3) < p.smart_share AS smart,
@@ -294,8 +308,9 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
          unit(h4, 3) < 0.05 AS complaint_prone,
          pick(${lists.interCities}, unit(hash(h4), 0)) AS fav_city
        FROM base b JOIN gen_persona p USING (persona)
+         JOIN gen_choice pc ON pc.list = 'plan' AND pc.key = b.persona AND pc.slot = floor(unit(b.h1, 1) * 100)
      )
-     SELECT d.*, pl.brand, pl.monthlyFee AS monthly_fee, pl.localPerMin AS local_rate, pl.dldPerMin AS dld_rate, pl.ipPerMin AS ip_rate,
+     SELECT d.* EXCLUDE (vas_probs), pl.brand, pl.monthlyFee AS monthly_fee, pl.localPerMin AS local_rate, pl.dldPerMin AS dld_rate, pl.ipPerMin AS ip_rate,
        pl.intlPerMin AS intl_rate, pl.roamPerMin AS roam_rate, pl.intlRoamPerMin AS intl_roam_rate, pl.sms AS sms_rate,
        pl.mms AS mms_rate, pl.gprsPerMb AS gprs_rate, pl.wlanPerMin AS wlan_rate,
        CASE WHEN in_group THEN 'G' || lpad(CAST(1 + CAST(floor(unit(h3, 3) * (SELECT count(*) FROM groups)) AS INTEGER) AS VARCHAR), 5, '0') END AS group_id,
@@ -345,9 +360,10 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
        CAST(CASE WHEN quiet OR NOT s.handset_gprs THEN 0 ELSE floor(s.gprs_sessions * s.activity * (0.85 + 0.3 * unit(g, 0)) + unit(g, 1)) END AS INTEGER) AS n_gprs,
        CAST(CASE WHEN quiet THEN 0 ELSE floor(s.mms * s.activity + unit(g, 2)) END AS INTEGER) AS n_mms,
        CAST(CASE WHEN quiet OR NOT s.smart THEN 0 ELSE floor(s.wlan_sessions * s.activity + unit(g, 3)) END AS INTEGER) AS n_wlan
-     FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid, gen_month mo,
-       LATERAL (SELECT hash($seed, s.sid, mo.m, 5) AS h, hash($seed, s.sid, mo.m, 6) AS g,
-                       mo.m = 2 AND sub.status IN ('suspended', 'cancelled') AS quiet)`,
+     FROM (SELECT s.*, mo.m, mo.month_start, mo.days, hash($seed, s.sid, mo.m, 5) AS h, hash($seed, s.sid, mo.m, 6) AS g,
+             mo.m = 2 AND sub.status IN ('suspended', 'cancelled') AS quiet
+           FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid, gen_month mo) s
+       JOIN gen_month mo USING (m)`,
     { seed },
   );
 }
@@ -362,10 +378,10 @@ async function generateHoldings(tx: ConnectionDb, seed: number): Promise<void> {
     `INSERT INTO holdings (subscriber_id, product_id, start_date, end_date)
      WITH draws AS (
        SELECT s.sid, sv.id AS product_id, sub.join_date, hash($seed, s.sid, 'svc', sv.idx) AS h,
-         CASE CAST(sv.idx AS INTEGER) WHEN 1 THEN s.fetion WHEN 8 THEN s.gprs_pack ELSE unit(hash($seed, s.sid, 'svc', sv.idx), 0) < s.vas_probs[CAST(sv.idx AS INTEGER)] END AS held,
+         CASE CAST(sv.idx AS INTEGER) WHEN 1 THEN s.fetion WHEN 8 THEN s.gprs_pack ELSE unit(hash($seed, s.sid, 'svc', sv.idx), 0) < p.vas_probs[CAST(sv.idx AS INTEGER)] END AS held,
          (SELECT min(month_start) FROM gen_month)::DATE AS window_start,
          (SELECT max(month_start) + INTERVAL 1 MONTH - INTERVAL 1 DAY FROM gen_month)::DATE AS window_end
-       FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid CROSS JOIN gen_service sv
+       FROM gen_sub s JOIN gen_persona p USING (persona) JOIN subscribers sub ON sub.subscriber_id = s.sid CROSS JOIN gen_service sv
      )
      SELECT sid, product_id,
        CAST(greatest(join_date, window_end - to_days(CAST(floor(pow(unit(h, 1), 2) * 900) AS INTEGER))) AS DATE),
@@ -389,11 +405,13 @@ async function generateHoldings(tx: ConnectionDb, seed: number): Promise<void> {
      SELECT 'O' || CAST(e.subscriber_id AS VARCHAR) || '-' || e.product_id || '-' || e.action,
        e.subscriber_id, e.product_id,
        CASE WHEN unit(hash($seed, e.subscriber_id, e.product_id, e.action), 0) < 0.3 THEN pick(['sms_hall', 'web', 'wap', 'app'], unit(hash($seed, e.subscriber_id, e.product_id), 1))
-            ELSE pick(p.channel_list, unit(hash($seed, e.subscriber_id, e.product_id, e.action), 1)) END,
+            ELSE ch.value END,
        e.action,
        e.at + to_seconds(CAST(8 * 3600 + floor(unit(hash($seed, e.subscriber_id, e.product_id, e.action), 2) * 12 * 3600) AS BIGINT)),
        CASE WHEN unit(hash($seed, e.subscriber_id, e.product_id, e.action), 3) < 0.95 THEN 'completed' ELSE 'failed' END
-     FROM events e JOIN gen_sub s ON s.sid = e.subscriber_id JOIN gen_persona p USING (persona)`,
+     FROM events e JOIN gen_sub s ON s.sid = e.subscriber_id
+       JOIN gen_choice ch ON ch.list = 'channel' AND ch.key = s.persona
+         AND ch.slot = floor(unit(hash($seed, e.subscriber_id, e.product_id, e.action), 1) * 100)`,
     { seed },
   );
 }
@@ -585,14 +603,14 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE gen_contact AS
      WITH counts AS (
-       SELECT s.sid, s.persona, s.channel_list, s.complaint_prone, s.complaint_share, s.fetion, s.smart,
+       SELECT s.sid, s.persona, s.complaint_prone, s.complaint_share, s.fetion, s.smart,
          CAST(CASE WHEN s.frequent THEN 10 + floor(unit(hash($seed, s.sid, 'contacts'), 0) * 31)
                    ELSE floor(-ln(unit(hash($seed, s.sid, 'contacts'), 1)) * s.contacts * pow(s.activity, 0.3)) END AS INTEGER) AS n
        FROM gen_sub s
      ),
      events AS (
-       SELECT c.*, r.i, hash($seed, c.sid, r.i, 21) AS h, hash(hash($seed, c.sid, r.i, 21)) AS g
-       FROM counts c, LATERAL range(c.n) r(i)
+       SELECT c.*, hash($seed, c.sid, c.i, 21) AS h, hash(hash($seed, c.sid, c.i, 21)) AS g
+       FROM (SELECT *, unnest(range(n)) AS i FROM counts) c
      ),
      typed AS (
        SELECT e.*,
@@ -613,14 +631,16 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
                                      ELSE pick(['outbound', 'outbound', 'sms_hall', 'store'], unit(t.g, 0)) END)
          WHEN 'care' THEN pick(['sms_hall', 'sms_hall', 'outbound', 'account_mgr'], unit(t.g, 0))
          WHEN 'browse' THEN (CASE WHEN t.smart THEN pick(['app', 'web', 'wap'], unit(t.g, 0)) ELSE pick(['web', 'wap'], unit(t.g, 0)) END)
-         ELSE pick(t.channel_list, unit(t.g, 0)) END AS channel_id,
-       pick(b.list, unit(t.g, 1)) AS business,
+         ELSE ch.value END AS channel_id,
+       bz.value AS business,
        CASE t.event_type
          WHEN 'complaint' THEN (CASE WHEN unit(t.g, 2) < 0.7 THEN 'resolved' WHEN unit(t.g, 2) < 0.9 THEN 'unresolved' ELSE 'transferred' END)
          WHEN 'consultation' THEN (CASE WHEN unit(t.g, 2) < 0.9 THEN 'resolved' ELSE 'transferred' END)
          WHEN 'marketing' THEN (CASE WHEN unit(t.g, 2) < 0.15 THEN 'accepted' WHEN unit(t.g, 2) < 0.65 THEN 'refused' ELSE 'no_answer' END)
          ELSE 'completed' END AS outcome
-     FROM typed t JOIN gen_businesses b ON b.type = t.event_type`,
+     FROM typed t
+       JOIN gen_choice ch ON ch.list = 'channel' AND ch.key = t.persona AND ch.slot = floor(unit(t.g, 0) * 100)
+       JOIN gen_choice bz ON bz.list = 'business' AND bz.key = t.event_type AND bz.slot = floor(unit(t.g, 1) * 100)`,
     { seed },
   );
   await tx.run(
@@ -645,9 +665,10 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
   await tx.run(
     `INSERT INTO web_browse (subscriber_id, visit_time, site, page_path, duration_s)
      WITH visits AS (
-       SELECT s.sid, s.fetion, sub.handset_wap, hash($seed, s.sid, r.i, 31) AS h
-       FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid,
-         LATERAL range(CAST(floor(-ln(unit(hash($seed, s.sid, 'browse'), 0)) * s.browse_visits * 3 * s.activity) AS INTEGER)) r(i)
+       SELECT sid, fetion, handset_wap, hash($seed, sid, i, 31) AS h
+       FROM (SELECT s.sid, s.fetion, sub.handset_wap,
+               unnest(range(CAST(floor(-ln(unit(hash($seed, s.sid, 'browse'), 0)) * s.browse_visits * 3 * s.activity) AS INTEGER))) AS i
+             FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid)
      ),
      sited AS (
        SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN 'fetion'
@@ -658,8 +679,8 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
      SELECT s.sid, (SELECT min(month_start) FROM gen_month) + to_seconds(CAST(
           floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
           + floor(unit(hash(s.h), 1) * 3600) AS BIGINT)),
-       s.site::web_site, pick(p.pages, unit(s.h, 3)), CAST(5 + floor(-ln(unit(hash(s.h), 2)) * 90) AS INTEGER)
-     FROM sited s JOIN gen_pages p USING (site)`,
+       s.site::web_site, pg.value, CAST(5 + floor(-ln(unit(hash(s.h), 2)) * 90) AS INTEGER)
+     FROM sited s JOIN gen_choice pg ON pg.list = 'page' AND pg.key = s.site AND pg.slot = floor(unit(s.h, 3) * 100)`,
     { seed },
   );
   await tx.run(
