@@ -317,7 +317,8 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
        smart OR unit(hash(h2), 0) < 0.6 AS handset_gprs,
        -- Fetion users are planted: young, smartphone, heavy SMS (the model tests recover this)
        unit(hash($seed, sid, 'svc', 1), 0) < least(0.95, d.vas_probs[1] * CASE WHEN smart THEN 1.4 ELSE 0.6 END * CASE WHEN age < 25 THEN 1.2 ELSE 1 END) AS fetion,
-       unit(hash($seed, sid, 'svc', 8), 0) < d.vas_probs[8] AS gprs_pack
+       -- a data pack only for handsets that can use data
+       (smart OR unit(hash(h2), 0) < 0.6) AND unit(hash($seed, sid, 'svc', 8), 0) < d.vas_probs[8] AS gprs_pack
      FROM drawn d JOIN gen_plan pl ON pl.id = d.plan_id`,
     { seed, n },
   );

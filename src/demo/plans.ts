@@ -113,7 +113,7 @@ export function demoCandidatePlans(): PlanProductInput[] {
         nameEn: 'GoTone Business Travel 128',
         monthlyFeeFen: 12_800,
         ...common,
-        tieredCharges: [minutesBundle('domestic_minutes', domesticVoice, 600, 15)],
+        tieredCharges: [minutesBundle('domestic_minutes', domesticVoice, 300, 19)],
         allowances: [{ id: 'data_300mb', classes: ['gprs'], amount: 300, unit: 'mb' }],
         rates: [
           perMinute('mt', 0),
@@ -135,7 +135,7 @@ export function demoCandidatePlans(): PlanProductInput[] {
         nameEn: 'GoTone Business Travel Premium 188',
         monthlyFeeFen: 18_800,
         ...common,
-        tieredCharges: [minutesBundle('domestic_minutes', domesticVoice, 1200, 12)],
+        tieredCharges: [minutesBundle('domestic_minutes', domesticVoice, 800, 15)],
         allowances: [{ id: 'data_500mb', classes: ['gprs'], amount: 500, unit: 'mb' }],
         rates: [
           perMinute('mt', 0),
