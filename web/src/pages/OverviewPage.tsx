@@ -26,7 +26,7 @@ function chartOptions(data: Overview, { t, label, name }: Labels): Record<string
         {
           type: 'pie',
           radius: ['40%', '68%'],
-          label: { formatter: '{b}\n{d}%' },
+          label: { formatter: '{b} {d}%' },
           data: data.byBrand.map((b) => ({ name: label('brand', b.brand), value: b.subscribers })),
         },
       ],
