@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCandidatePlans } from '../src/demo/plans.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -235,6 +236,58 @@ describe('the console in a browser', () => {
       await admin.close();
     }
   });
+
+  it('runs the business-traveller tariff scenario: candidate plans, the GT_BIZ holders, the summary and a drill-down', async () => {
+    // the candidate plans come in as a JSON file through the plan page's import
+    await page.getByTestId('menu-tariffPlans').click();
+    await page.locator('[data-testid="plans-table"] tr.ant-table-row').first().waitFor();
+    await page.locator('input[type="file"]').setInputFiles({ name: 'candidates.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(demoCandidatePlans())) });
+    await page.getByTestId('plan-open-GT_BIZ_128').waitFor();
+    const plans = await apiFromPage<Array<{ planId: string; holders: number }>>(page, '/api/tariffs/plans');
+    const holders = plans.find((p) => p.planId === 'GT_BIZ')!.holders;
+    expect(holders).toBeGreaterThan(0);
+
+    await page.getByTestId('menu-tariffSimulation').click();
+    const choose = async (testId: string, typed: string) => {
+      await page.getByTestId(testId).click();
+      await page.keyboard.type(typed);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Escape');
+    };
+    for (const id of ['GT_BIZ_128', 'GT_BIZ_188', 'GT_DATA_68']) await choose('sim-plans', `(${id})`);
+    await choose('sim-current-plans', '(GT_BIZ)');
+    await page.getByTestId('sim-run').click();
+
+    await page.getByTestId('sim-summary').waitFor({ timeout: 60_000 });
+    const runId = Number(new URL(page.url()).searchParams.get('run'));
+    const run = await apiFromPage<{ summary: { targetCount: number; subOptimal: number } }>(page, `/api/tariffs/runs/${runId}`);
+    expect(await page.getByTestId('sim-target-count').textContent()).toBe(String(holders));
+    expect(run.summary.targetCount).toBe(holders);
+    expect(await page.getByTestId('sim-suboptimal').textContent()).toBe(String(run.summary.subOptimal));
+    expect(await page.getByTestId('sim-revenue-impact').textContent()).toMatch(/^¥-?[\d,]+\.\d{2}$/);
+    for (const chart of ['chart-suboptimal', 'chart-plans', ...(run.summary.subOptimal ? ['chart-savings'] : [])]) {
+      await page.locator(`[data-testid="${chart}"] canvas`).first().waitFor();
+    }
+
+    const rows = page.locator('[data-testid="sim-results"] tr.ant-table-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(Math.min(20, holders));
+    const numbers = await cellTexts(page, '[data-testid="sim-results"] tr.ant-table-row .msisdn');
+    expect(numbers.every((n) => /^\d{3}\*{4}\d{4}$/.test(n))).toBe(true);
+
+    const [top] = (await apiFromPage<{ items: Array<{ subscriberId: number; currentFen: number; bestFen: number | null; costs: Record<string, number> }> }>(page, `/api/tariffs/runs/${runId}/results?pageSize=1`)).items;
+    await rows.first().click();
+    await page.getByTestId('drill-after').waitFor();
+    const yuanText = (fen: number) => `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    expect(await page.getByTestId('drill-before').textContent()).toBe(yuanText(top.currentFen));
+    expect(await page.getByTestId('drill-after').textContent()).toBe(yuanText(top.bestFen ?? top.costs.GT_BIZ_128));
+    expect(await page.locator('[data-testid^="drill-month-"] tr.ant-table-row').count()).toBeGreaterThan(3);
+    await page.locator('[data-testid="chart-drilldown"] canvas').first().waitFor();
+
+    // the customer 360 shows the best plans for the customer
+    await page.goto(`${baseUrl}/customers/${top.subscriberId}`);
+    await page.locator('[data-testid="best-plans"] tr.ant-table-row').nth(1).waitFor();
+  }, 90_000);
 
   it('switches the console to English', async () => {
     const menuLabel = page.getByTestId('menu-customers');

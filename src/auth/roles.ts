@@ -13,16 +13,26 @@ export const permissions = [
   'jobs.read',
   'audit.read',
   'users.manage',
+  'tariffs.read',
+  'tariffs.write',
+  'tariffs.simulate',
+  'tariffs.push',
+  'campaigns.read',
+  'campaigns.write',
+  'campaigns.approve',
+  'campaigns.evaluate',
+  'campaigns.feedback',
+  'campaigns.settings',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  planner: ['customers.read', 'segments.write', 'jobs.read'],
-  approver: ['customers.read', 'jobs.read'],
-  analyst: ['customers.read', 'segments.write', 'jobs.read'],
-  operator: ['customers.read', 'jobs.read'],
-  auditor: ['customers.read', 'jobs.read', 'audit.read'],
+  planner: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.write', 'tariffs.simulate', 'tariffs.push', 'campaigns.read', 'campaigns.write', 'campaigns.evaluate', 'campaigns.feedback'],
+  approver: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.approve'],
+  analyst: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.simulate', 'campaigns.read', 'campaigns.evaluate'],
+  operator: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.feedback'],
+  auditor: ['customers.read', 'jobs.read', 'audit.read', 'campaigns.read'],
 };
 
 export function permissionsOf(role: Role): Permission[] {

@@ -5,9 +5,13 @@ import { loadConfig } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
 import { listJobs } from '../jobs/jobs.ts';
-import { DomainError } from '../store/errors.ts';
+import { importPlanProducts, listPlanProducts } from '../tariffs/catalogue.ts';
+import { startSimulation, type SimulationSummary } from '../tariffs/simulation.ts';
+import { DomainError, InvalidInput } from '../store/errors.ts';
 import { appliedVersions } from '../store/migrate.ts';
 import { Store } from '../store/store.ts';
+import fs from 'node:fs';
+import os from 'node:os';
 import { progressBar } from './progress.ts';
 
 const config = loadConfig();
@@ -111,6 +115,93 @@ program
         console.log(`${j.created_at}  ${j.kind.padEnd(16)} ${j.status.padEnd(9)} ${Math.round(j.progress * 100)}%  ${j.error ?? j.message ?? ''}`);
       }
       if (items.length === 0) console.log('No jobs yet.');
+    });
+  });
+
+const yuan = (fen: number) => `¥${(fen / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+function printSummary(runId: number, s: SimulationSummary): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log(`Tariff run ${runId} over ${s.months.join(', ')}`);
+  console.log(`  target customers          ${s.targetCount}${s.noBill ? ` (${s.noBill} without a bill in the months)` : ''}`);
+  console.log(`  on a sub-optimal plan     ${s.subOptimal} (${pct(s.subOptimalShare)} of ${s.priced} priced)`);
+  console.log(`  billed over the months    ${yuan(s.currentFen)}`);
+  console.log(`  customers would save      ${yuan(s.savingFen)}`);
+  console.log(`  revenue impact if all accept ${yuan(s.revenueImpactFen)}`);
+  if (s.referenceMonths) console.log(`  customer-months rated call by call: ${s.referenceMonths}`);
+  console.log('  plan            best for  saves  revenue change if all targets moved');
+  for (const p of s.byPlan) console.log(`  ${p.planId.padEnd(15)} ${String(p.best).padStart(8)} ${String(p.saving).padStart(6)}  ${yuan(p.revenueChangeFen)}`);
+  console.log(`  savings distribution (per ${yuan(s.savings.binFen)}):`);
+  for (const b of s.savings.bins) console.log(`    ${yuan(b.fromFen).padStart(12)} – ${yuan(b.toFen).padEnd(12)} ${'█'.repeat(Math.ceil((b.customers / Math.max(1, s.subOptimal)) * 40))} ${b.customers}`);
+}
+
+const tariff = program.command('tariff').description('Tariff communication: plans and re-rating simulations');
+
+tariff
+  .command('plans')
+  .description('List the tariff plans of the catalogue and whether each has a usable definition')
+  .addOption(dbOption())
+  .action(async (opts: { db: string }) => {
+    await withStore(opts.db, async (store) => {
+      const plans = await listPlanProducts(store);
+      for (const p of plans) {
+        console.log(`${p.planId.padEnd(14)} ${yuan(p.monthlyFeeFen).padStart(9)}/month  ${String(p.holders).padStart(7)} holders  ${p.defined ? 'defined' : `not defined: ${p.problem}`}  ${p.nameZh}`);
+      }
+      if (plans.length === 0) console.log('No tariff plans yet.');
+    });
+  });
+
+tariff
+  .command('import-plan')
+  .description('Import plan JSON: one plan, {service, brands, plan}, or a list of them (all validated first)')
+  .addOption(dbOption())
+  .argument('<file>', 'a JSON file')
+  .action(async (file: string, opts: { db: string }) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new InvalidInput(`${file} is not readable JSON: ${(error as Error).message}`, { field: 'file' });
+    }
+    await withStore(opts.db, async (store) => {
+      for (const p of await importPlanProducts(store, json)) console.log(`${p.created ? 'Added' : 'Replaced'} plan ${p.planId}`);
+    });
+  });
+
+tariff
+  .command('simulate')
+  .description('Re-rate a segment\'s months under candidate plans and recommend the plans that save each customer money')
+  .addOption(dbOption())
+  .requiredOption('--plans <ids>', 'candidate plan ids, comma-separated')
+  .requiredOption('--segment <id|json>', 'a saved segment id, or a filter as JSON (e.g. \'{"field":"planId","op":"eq","value":"GT_BIZ"}\')')
+  .option('--months <list>', 'YYYY-MM months, comma-separated (default: the data months)')
+  .option('--min-saving <fen>', 'smallest saving over the months that counts as a better plan', positiveInt('--min-saving'))
+  .option('--name <text>', 'a name for the run')
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts: { db: string; plans: string; segment: string; months?: string; minSaving?: number; name?: string; json?: boolean }) => {
+    let target: { segmentId: number } | { filter: unknown };
+    if (/^\d+$/.test(opts.segment)) target = { segmentId: Number(opts.segment) };
+    else {
+      try {
+        target = { filter: JSON.parse(opts.segment) };
+      } catch {
+        throw new InvalidInput(`--segment must be a saved segment id or a filter in JSON, got ${JSON.stringify(opts.segment)}`, { field: 'segment' });
+      }
+    }
+    const request = {
+      planIds: opts.plans.split(',').map((p) => p.trim()).filter(Boolean),
+      ...target,
+      ...(opts.months ? { months: opts.months.split(',').map((m) => m.trim()) } : {}),
+      ...(opts.minSaving !== undefined ? { minSavingFen: opts.minSaving } : {}),
+      ...(opts.name ? { name: opts.name } : {}),
+    };
+    await withStore(opts.db, async (store) => {
+      const bar = progressBar('tariff simulate');
+      const started = await startSimulation(store, request, `cli:${os.userInfo().username}`, bar.update);
+      const summary = await started.done;
+      bar.stop();
+      if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
+      else printSummary(started.runId, summary);
     });
   });
 

@@ -6,6 +6,7 @@ import type { Progress } from '../jobs/jobs.ts';
 import { refreshCustomerFeatures } from '../customers/features.ts';
 import { InvalidInput } from '../store/errors.ts';
 import type { ConnectionDb, Db, Store } from '../store/store.ts';
+import { storeDemoTariffPlans } from './plans.ts';
 import {
   cities,
   contactBusinesses,
@@ -252,20 +253,15 @@ async function referenceData(tx: ConnectionDb, o: { subscribers: number; seed: n
   for (const c of cities) {
     await tx.run('INSERT INTO cities VALUES ($code, $zh, $en, $capital)', { code: c.code, zh: c.nameZh, en: c.nameEn, capital: c.capital });
   }
-  for (const p of plans) {
-    const { id, brand, nameZh, nameEn, monthlyFee, ...rates } = p;
-    await tx.run(
-      `INSERT INTO products (product_id, kind, service, name_zh, name_en, monthly_fee_fen, brands, definition)
-       VALUES ($id, 'tariff_plan', 'voice', $zh, $en, $fee, [$brand], $definition)`,
-      { id, zh: nameZh, en: nameEn, fee: monthlyFee, brand, definition: JSON.stringify({ kind: 'demo-rates', ratesFen: rates }) },
-    );
-  }
   for (const s of services) {
     await tx.run(
       `INSERT INTO products (product_id, kind, service, name_zh, name_en, monthly_fee_fen) VALUES ($id, $kind, $service, $zh, $en, $fee)`,
       { id: s.id, kind: s.kind, service: s.service, zh: s.nameZh, en: s.nameEn, fee: s.monthlyFee },
     );
   }
+  // the plans as tariff definitions the re-rater reproduces the demo charges with, plus
+  // candidate plans nobody holds yet and the GPRS pack's add-on terms
+  await storeDemoTariffPlans(tx);
   await tx.run(
     `INSERT INTO groups
      SELECT 'G' || lpad(CAST(i + 1 AS VARCHAR), 5, '0'),

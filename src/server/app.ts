@@ -14,6 +14,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { dataRoutes } from './routes/data.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { platformRoutes } from './routes/platform.ts';
+import { tariffRoutes } from './routes/tariffs.ts';
 
 export async function buildApp(context: ServerContext, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -38,6 +39,7 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
   customerRoutes(app, context);
   dataRoutes(app, context);
   segmentRoutes(app, context);
+  tariffRoutes(app, context);
 
   const webDist = context.config.webDist;
   const hasConsole = fs.existsSync(path.join(webDist, 'index.html'));

@@ -106,7 +106,9 @@ export const Rounding = Type.Object(
 /** Seed 004 §2.2.1.6: VPMN in-group calls are left out; 12593 calls are recorded apart at their original charge. */
 export const seedExclusions = ['vpmn'];
 export const seedCarried = ['ip:12593', 'intl_ip:12593'];
-export const carriableBillItems = ['other', 'vas'] as const;
+export const carriableBillItems = ['other', 'vas', 'discount'] as const;
+/** Seed 004 carries other fees and un-discounted new-service fees; a discount (e.g. a VPMN group's) only when the plan says so. */
+export const seedCarriedBillItems: Array<(typeof carriableBillItems)[number]> = ['other', 'vas'];
 
 export const TariffPlan = Type.Object(
   {
@@ -127,8 +129,8 @@ export const TariffPlan = Type.Object(
     exclude: Type.Array(ClassKey, { default: seedExclusions, description: 'Classes left out of the bill (seed: VPMN in-group calls)' }),
     carry: Type.Array(ClassKey, { default: seedCarried, description: 'Classes not re-rated: carried at their original charge, shown apart (seed: 12593)' }),
     carryBillItems: Type.Array(Type.Union(carriableBillItems.map((i) => Type.Literal(i))), {
-      default: [...carriableBillItems],
-      description: 'Bill items carried as they are: other fees, un-discounted new-service fees',
+      default: seedCarriedBillItems,
+      description: 'Bill items carried as they are: other fees, un-discounted new-service fees (seed), and discounts granted outside the plan',
     }),
   },
   { additionalProperties: false },

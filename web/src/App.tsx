@@ -26,6 +26,8 @@ const SegmentsPage = lazy(() => import('./pages/SegmentsPage.tsx'));
 const JobsPage = lazy(() => import('./pages/JobsPage.tsx'));
 const ImportsPage = lazy(() => import('./pages/ImportsPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
+const TariffPlansPage = lazy(() => import('./pages/TariffPlansPage.tsx'));
+const TariffSimulationPage = lazy(() => import('./pages/TariffSimulationPage.tsx'));
 
 function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
@@ -67,6 +69,8 @@ export function App() {
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:id" element={<CustomerPage />} />
                 <Route path="segments" element={<SegmentsPage />} />
+                <Route path="tariff-plans" element={<Allowed permission="tariffs.read"><TariffPlansPage /></Allowed>} />
+                <Route path="tariff-simulation" element={<Allowed permission="tariffs.read"><TariffSimulationPage /></Allowed>} />
                 <Route path="jobs" element={<Allowed permission="jobs.read"><JobsPage /></Allowed>} />
                 <Route path="imports" element={<Allowed permission="data.import"><ImportsPage /></Allowed>} />
                 <Route path="audit" element={<Allowed permission="audit.read"><AuditPage /></Allowed>} />

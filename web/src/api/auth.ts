@@ -1,15 +1,9 @@
 // Sign-in and the signed-in user (routes/auth.ts).
 import { api } from './client.ts';
 
-export type Permission =
-  | 'customers.read'
-  | 'segments.write'
-  | 'pii.reveal'
-  | 'data.import'
-  | 'demo.generate'
-  | 'jobs.read'
-  | 'audit.read'
-  | 'users.manage';
+// the server's own list, so the console never falls behind it
+export type { Permission } from '../../../src/auth/roles.ts';
+import type { Permission } from '../../../src/auth/roles.ts';
 
 export interface User {
   username: string;

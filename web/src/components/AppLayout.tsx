@@ -11,6 +11,8 @@ import {
   TeamOutlined,
   UserOutlined,
   FunnelPlotOutlined,
+  CalculatorOutlined,
+  ProfileOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -30,6 +32,8 @@ const entries: MenuEntry[] = [
   { key: 'overview', path: '/', icon: <DashboardOutlined />, permission: 'customers.read' },
   { key: 'customers', path: '/customers', icon: <TeamOutlined />, permission: 'customers.read' },
   { key: 'segments', path: '/segments', icon: <FunnelPlotOutlined />, permission: 'customers.read' },
+  { key: 'tariffPlans', path: '/tariff-plans', icon: <ProfileOutlined />, permission: 'tariffs.read' },
+  { key: 'tariffSimulation', path: '/tariff-simulation', icon: <CalculatorOutlined />, permission: 'tariffs.read' },
   { key: 'jobs', path: '/jobs', icon: <ScheduleOutlined />, permission: 'jobs.read' },
   { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, permission: 'data.import' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, permission: 'audit.read' },

@@ -7,6 +7,7 @@ import { ArrowLeftOutlined, EyeOutlined } from '@ant-design/icons';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { revealMsisdn, useContactTimeline, useCustomer360, type ContactItem, type Customer360 } from '../api/customers.ts';
 import { useChannels } from '../api/platform.ts';
+import { useBestPlans } from '../api/tariffs.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
@@ -236,6 +237,51 @@ function ContactsCard({ subscriberId, labels }: { subscriberId: number; labels: 
   );
 }
 
+function BestPlansCard({ subscriberId, labels }: { subscriberId: number; labels: Labels }) {
+  const { t, name } = labels;
+  const { data, error, loading, reload } = useBestPlans(subscriberId, true);
+  const rows = data?.plans ?? [];
+  return (
+    <Card
+      title={t('tariff.bestPlans')}
+      size="small"
+      extra={data && <Typography.Text type="secondary">{t('tariff.bestPlansHint', { months: data.monthsBilled, billed: yuan(data.billedFen) })}</Typography.Text>}
+    >
+      <ErrorAlert error={error} onRetry={reload} />
+      <Table
+        rowKey="planId"
+        size="small"
+        loading={loading}
+        pagination={false}
+        dataSource={rows}
+        locale={{ emptyText: t('tariff.noPlans') }}
+        data-testid="best-plans"
+        columns={[
+          {
+            title: t('customer.product'),
+            key: 'name',
+            render: (_, p) => (
+              <Space>
+                {name(p.nameZh, p.nameEn)}
+                {p.current && <Tag color="blue">{t('tariff.currentTag')}</Tag>}
+                {!p.eligible && <Tag>{t('tariff.notForBrand')}</Tag>}
+              </Space>
+            ),
+          },
+          { title: t('customer.monthlyFee'), dataIndex: 'monthlyFeeFen', align: 'right', render: (v: number) => yuan(v) },
+          { title: t('tariff.costOverMonths'), dataIndex: 'costFen', align: 'right', render: (v: number) => yuan(v) },
+          {
+            title: t('tariff.savingCol'),
+            dataIndex: 'savingFen',
+            align: 'right',
+            render: (v: number, p) => (p.current ? '—' : <Typography.Text type={v > 0 ? 'success' : v < 0 ? 'danger' : undefined}>{yuan(v)}</Typography.Text>),
+          },
+        ]}
+      />
+    </Card>
+  );
+}
+
 export default function CustomerPage() {
   const labels = useLabels();
   const { t } = labels;
@@ -310,6 +356,11 @@ export default function CustomerPage() {
         <Col xs={24} xl={12}>
           <BillsCard bills={data.bills} labels={labels} />
         </Col>
+        {can('tariffs.read') && (
+          <Col span={24}>
+            <BestPlansCard subscriberId={id} labels={labels} />
+          </Col>
+        )}
         <Col span={24}>
           <HoldingsCard holdings={data.holdings} labels={labels} />
         </Col>

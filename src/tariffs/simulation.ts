@@ -1,0 +1,753 @@
+// Tariff communication (seed 004 §2.2.1.6): re-rate a target segment's months under candidate
+// plans, compare with what each customer was billed, and recommend the plans that save them
+// money, with the operator's revenue change beside it. A run is a tracked job that works through
+// the target in chunks of consecutive subscriber ids (one SQL pass over the CDRs per chunk, so
+// memory stays flat at any size); every customer's result is stored for paging and export.
+import { Type, type Static } from '@sinclair/typebox';
+import { compileSegment, getSegment, segmentMembersSql } from '../customers/segments.ts';
+import { maskMsisdn } from '../customers/msisdn.ts';
+import { startJob, type Progress } from '../jobs/jobs.ts';
+import { InvalidInput, NotFound } from '../store/errors.ts';
+import type { Db, Store } from '../store/store.ts';
+import { tariffAddOns, withAddOns, type AddOn } from './addons.ts';
+import { definedPlans } from './catalogue.ts';
+import type { BillItem } from './classes.ts';
+import type { MonthCharge } from './month.ts';
+import { validatePlan, type TariffPlan } from './plan.ts';
+import { customerMonthsFor } from './cdrs.ts';
+import { priceProfile } from './price.ts';
+import { profileSpecFor, usageProfilesFor, type ProfileSpec, type UsageProfile } from './profile.ts';
+import { rateMonth } from './reference.ts';
+
+const monthPattern = '^\\d{4}-(0[1-9]|1[0-2])$';
+
+export const SimulationRequest = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    planIds: Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { minItems: 1, maxItems: 20, description: 'Candidate plans (defined tariff plans)' }),
+    segmentId: Type.Optional(Type.Integer({ minimum: 1, description: 'A saved segment; or give filter' })),
+    filter: Type.Optional(Type.Unknown({ description: 'An inline segment filter (the segment language)' })),
+    months: Type.Optional(Type.Array(Type.String({ pattern: monthPattern }), { minItems: 1, maxItems: 12, uniqueItems: true, description: 'YYYY-MM; default the data months' })),
+    minSavingFen: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Smallest saving over the months that counts as a better plan' })),
+  },
+  { additionalProperties: false },
+);
+export type SimulationRequest = Static<typeof SimulationRequest>;
+
+/** How many consecutive target subscribers one pass over the CDRs prices. */
+export const chunkSize = 10_000;
+
+// --- preparing a run ----------------------------------------------------------------------
+
+export interface PreparedSimulation {
+  name: string;
+  planIds: string[];
+  plans: TariffPlan[];
+  /** brands each plan may be sold to (null = all) */
+  planBrands: Array<string[] | null>;
+  segmentId: number | null;
+  filter: unknown;
+  members: { sql: string; params: Record<string, string | number> };
+  months: string[];
+  minSavingFen: number;
+  targetCount: number;
+}
+
+/** The data months: the province's, else the three latest billed months. */
+export async function dataMonths(db: Db): Promise<string[]> {
+  const meta = await db.one<{ v: string }>(`SELECT value AS v FROM province_meta WHERE key = 'data_months'`);
+  if (meta?.v) return meta.v.split(',').sort();
+  const rows = await db.query<{ m: string }>(`SELECT DISTINCT strftime(bill_month, '%Y-%m') AS m FROM bills ORDER BY m DESC LIMIT 3`);
+  return rows.map((r) => r.m).sort();
+}
+
+/** Checks everything a run needs, so that a bad request is refused before any job starts. */
+export async function prepareSimulation(db: Db, request: SimulationRequest): Promise<PreparedSimulation> {
+  // HTTP checks these with the schema; the CLI and other callers come here directly
+  if (request.planIds.length === 0 || request.planIds.length > 20) {
+    throw new InvalidInput(`planIds: give from 1 to 20 candidate plans (got ${request.planIds.length})`, { field: 'planIds' });
+  }
+  if (request.months?.some((m) => !new RegExp(monthPattern).test(m))) {
+    throw new InvalidInput(`months: months are YYYY-MM (got ${request.months.join(', ')})`, { field: 'months' });
+  }
+  if ((request.segmentId === undefined) === (request.filter === undefined)) {
+    throw new InvalidInput('segmentId: give either a saved segment (segmentId) or an inline filter, not both and not neither', { field: 'segmentId' });
+  }
+  let filter = request.filter;
+  let targetField = 'filter';
+  let name = request.name;
+  if (request.segmentId !== undefined) {
+    targetField = 'segmentId';
+    const segment = await getSegment(db, request.segmentId).catch((error: unknown) => {
+      if (error instanceof NotFound) throw new InvalidInput(`segmentId: there is no saved segment ${request.segmentId}`, { field: 'segmentId', code: 'UNKNOWN_SEGMENT' });
+      throw error;
+    });
+    filter = segment.filter;
+    name ??= segment.name;
+  }
+  compileSegment(filter);
+  const members = segmentMembersSql(filter);
+  const defined = await definedPlans(db, request.planIds);
+  const available = await db.query<{ m: string }>(`SELECT DISTINCT strftime(bill_month, '%Y-%m') AS m FROM bills`);
+  const billed = new Set(available.map((r) => r.m));
+  const months = request.months ? [...request.months].sort() : await dataMonths(db);
+  if (months.length === 0) throw new InvalidInput('months: there are no bills to compare with', { field: 'months' });
+  (request.months ?? months).forEach((m, i) => {
+    if (!billed.has(m)) throw new InvalidInput(`months[${i}]: there are no bills for ${m}`, { field: `months[${i}]`, code: 'NO_DATA' });
+  });
+  const count = await db.one<{ n: number }>(`SELECT count(*) AS n FROM (${members.where})`, members.params);
+  const targetCount = count?.n ?? 0;
+  if (targetCount === 0) {
+    throw new InvalidInput(`${targetField}: the target segment has no subscribers, so there is nothing to simulate`, { field: targetField, code: 'EMPTY_SEGMENT' });
+  }
+  return {
+    name: name ?? `${request.planIds.join(', ')} · ${months[0]}–${months[months.length - 1]}`,
+    planIds: request.planIds,
+    plans: defined.map((d) => d.plan),
+    planBrands: defined.map((d) => d.product.brands),
+    segmentId: request.segmentId ?? null,
+    filter,
+    members: { sql: members.where, params: members.params },
+    months,
+    minSavingFen: request.minSavingFen ?? 0,
+    targetCount,
+  };
+}
+
+// --- running it ---------------------------------------------------------------------------
+
+export interface SimulationStarted {
+  runId: number;
+  jobId: string;
+  targetCount: number;
+  done: Promise<SimulationSummary>;
+}
+
+/** Records the run and its target, then prices it as a tracked job; returns at once. */
+export async function startSimulation(store: Store, request: SimulationRequest, createdBy: string, onProgress?: Progress): Promise<SimulationStarted> {
+  const prepared = await prepareSimulation(store, request);
+  let runReady!: (runId: number) => void;
+  let runFailed!: (error: unknown) => void;
+  const run = new Promise<number>((resolve, reject) => {
+    runReady = resolve;
+    runFailed = reject;
+  });
+  const params = { name: prepared.name, planIds: prepared.planIds, segmentId: prepared.segmentId, months: prepared.months, targetCount: prepared.targetCount };
+  const job = await startJob(store, 'tariff.simulate', params, createdBy, async (progress) => runSimulation(store, await run, prepared, progress), onProgress);
+  try {
+    const runId = await store.transaction(async (tx) => {
+      const row = await tx.one<{ id: number }>(
+        `INSERT INTO tariff_runs (name, job_id, plan_ids, segment_id, filter, months, min_saving_fen, target_count, created_by)
+         VALUES ($name, $job, string_split($plans, ','), $segment, $filter, string_split($months, ','), $minSaving, $count, $by)
+         RETURNING run_id AS id`,
+        {
+          name: prepared.name,
+          job: job.jobId,
+          plans: prepared.planIds.join(','),
+          segment: prepared.segmentId,
+          filter: JSON.stringify(prepared.filter),
+          months: prepared.months.join(','),
+          minSaving: prepared.minSavingFen,
+          count: prepared.targetCount,
+          by: createdBy,
+        },
+      );
+      await tx.run(`INSERT INTO tariff_run_targets SELECT $run, subscriber_id FROM (${prepared.members.sql})`, { ...prepared.members.params, run: row!.id });
+      return row!.id;
+    });
+    runReady(runId);
+    return { runId, jobId: job.jobId, targetCount: prepared.targetCount, done: job.done };
+  } catch (error) {
+    runFailed(error);
+    throw error;
+  }
+}
+
+interface TargetCustomer {
+  sid: number;
+  planId: string;
+  brand: string;
+  addOns: string[];
+}
+
+/** One result row, as stored. */
+interface ResultRow {
+  subscriber_id: number;
+  current_plan_id: string;
+  months_billed: number;
+  current_fen: number;
+  costs: number[];
+  outcome: 'better' | 'no_better' | 'no_bill';
+  best_plan_ids: string[];
+  recommended: string[];
+  best_fen: number | null;
+  saving_fen: number;
+  revenue_change_fen: number;
+  reference_months: number;
+  notes: Note[];
+}
+
+const resultStructure = JSON.stringify([
+  {
+    subscriber_id: 'INTEGER',
+    current_plan_id: 'VARCHAR',
+    months_billed: 'INTEGER',
+    current_fen: 'BIGINT',
+    costs: ['BIGINT'],
+    outcome: 'VARCHAR',
+    best_plan_ids: ['VARCHAR'],
+    recommended: ['VARCHAR'],
+    best_fen: 'BIGINT',
+    saving_fen: 'BIGINT',
+    revenue_change_fen: 'BIGINT',
+    reference_months: 'INTEGER',
+    notes: 'JSON',
+  },
+]);
+
+async function targetCustomers(db: Db, runId: number, range: { lo: number; hi: number } | null, addOnIds: string[]): Promise<TargetCustomer[]> {
+  return db.query<TargetCustomer>(
+    `SELECT s.subscriber_id AS sid, s.plan_id AS "planId", CAST(s.brand AS VARCHAR) AS brand,
+       coalesce(list_sort(list(h.product_id) FILTER (WHERE h.product_id IS NOT NULL)), []) AS "addOns"
+     FROM tariff_run_targets t JOIN subscribers s USING (subscriber_id)
+       LEFT JOIN holdings h ON h.subscriber_id = s.subscriber_id AND h.end_date IS NULL
+         AND list_contains(string_split($addOns, ','), h.product_id)
+     WHERE t.run_id = $run AND ($all OR t.subscriber_id BETWEEN $lo AND $hi)
+     GROUP BY ALL ORDER BY sid`,
+    { run: runId, addOns: addOnIds.join(','), all: range === null, lo: range?.lo ?? 0, hi: range?.hi ?? 0 },
+  );
+}
+
+/**
+ * Prices the run: the candidate plans in one variant per combination of add-ons held in the
+ * target (a GPRS-pack holder keeps the pack under every plan), one profile pass per chunk.
+ */
+async function runSimulation(store: Store, runId: number, prepared: PreparedSimulation, progress: Progress): Promise<SimulationSummary> {
+  try {
+    progress(0, 'reading the target');
+    const addOns = await tariffAddOns(store);
+    const everyone = await targetCustomers(store, runId, null, [...addOns.keys()]);
+    const sets = [...new Set(everyone.map((c) => c.addOns.join(',')))].sort();
+    const variants = sets.flatMap((set) => {
+      const held = set ? set.split(',').map((id) => addOns.get(id)!) : [];
+      return prepared.plans.map((plan) => validatePlan(withAddOns(plan, held)));
+    });
+    const spec = profileSpecFor(variants);
+    const P = prepared.plans.length;
+    const setIndex = new Map(sets.map((s, i) => [s, i]));
+
+    const ids = everyone.map((c) => c.sid);
+    const chunks = Math.ceil(ids.length / chunkSize);
+    for (let k = 0; k < chunks; k++) {
+      const slice = everyone.slice(k * chunkSize, (k + 1) * chunkSize);
+      const lo = slice[0].sid;
+      const hi = slice[slice.length - 1].sid;
+      const bySid = new Map(slice.map((c) => [c.sid, c]));
+      const target = {
+        members: { sql: 'SELECT subscriber_id FROM tariff_run_targets WHERE run_id = $run_id AND subscriber_id BETWEEN $chunk_lo AND $chunk_hi', params: { run_id: runId, chunk_lo: lo, chunk_hi: hi } },
+      };
+      progress((k + 0.1) / chunks, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${ids.length}`);
+      const profiles = await usageProfilesFor(store, target, prepared.months, spec);
+      const rows = await priceChunk(store, spec, prepared, slice, profiles, setIndex, addOns);
+      await store.run(
+        `INSERT INTO tariff_run_results
+         SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
+           r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
+         FROM (SELECT unnest(from_json($rows, '${resultStructure}')) AS r)`,
+        { run: runId, rows: JSON.stringify(rows) },
+      );
+      progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
+    }
+    progress(0.98, 'summarizing');
+    const summary = await computeSummary(store, runId);
+    await store.run(`UPDATE tariff_runs SET summary = $summary, finished_at = current_localtimestamp() WHERE run_id = $run`, {
+      summary: JSON.stringify(summary),
+      run: runId,
+    });
+    return summary;
+  } catch (error) {
+    await store.run('DELETE FROM tariff_run_results WHERE run_id = $run', { run: runId }).catch(() => undefined);
+    await store.run('UPDATE tariff_runs SET finished_at = current_localtimestamp() WHERE run_id = $run', { run: runId }).catch(() => undefined);
+    throw error;
+  }
+}
+
+// --- per customer ---------------------------------------------------------------------------
+
+/** What a class key or bill item is about, for before/after by service. */
+export type Service = 'voice' | 'sms' | 'mms' | 'gprs' | 'wlan' | 'fee' | 'other';
+
+export function serviceOfClass(key: string): Service {
+  const root = key.split(':')[0];
+  if (root.startsWith('sms')) return 'sms';
+  if (root.startsWith('mms')) return 'mms';
+  if (root.startsWith('gprs')) return 'gprs';
+  if (root === 'wlan') return 'wlan';
+  return 'voice';
+}
+
+const billItemService: Record<BillItem, Service> = {
+  monthly_fee: 'fee',
+  local_voice: 'voice',
+  dld_voice: 'voice',
+  ip_voice: 'voice',
+  intl_voice: 'voice',
+  roam_voice: 'voice',
+  sms: 'sms',
+  mms: 'mms',
+  gprs: 'gprs',
+  wlan: 'wlan',
+  vas: 'other',
+  other: 'other',
+  discount: 'other',
+};
+export const billItemServiceOf = (item: string): Service => billItemService[item as BillItem] ?? 'other';
+
+/** Fen of a month's charge by service (usage, tiers, carried, caps → their classes' service). */
+export function chargeByService(charge: MonthCharge, plan: TariffPlan): Record<Service, number> {
+  const out: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
+  for (const l of charge.lines) {
+    if (l.kind === 'fee') out.fee += l.fen;
+    else if (l.kind === 'bill') out.other += l.fen;
+    else if (l.kind === 'tier') out[serviceOfClass(plan.tieredCharges.find((t) => t.id === l.key)?.classes[0] ?? 'local')] += l.fen;
+    else if (l.kind === 'cap') out[serviceOfClass(plan.monthCaps[Number(/\d+/.exec(l.key)?.[0] ?? 0)]?.classes[0] ?? 'local')] += l.fen;
+    else out[serviceOfClass(l.key)] += l.fen;
+  }
+  return out;
+}
+
+export type Note =
+  | { code: 'allowance'; planId: string; id: string; usedPerMonth: number; quantity: number; domain: 'second' | 'message' | 'kb' }
+  | { code: 'bundle'; planId: string; id: string; unitsPerMonth: number; included: number | null; unitSize: number }
+  | { code: 'service'; service: Service; beforeFen: number; afterFen: number }
+  | { code: 'addOn'; productId: string }
+  | { code: 'partialMonths'; billed: number; of: number };
+
+/**
+ * Prices a chunk customer by customer, so that only one customer's month charges are alive at a
+ * time (a million customers × 20 plans never sit in memory); the customer-months a profile cannot
+ * price exactly go to the per-call reference rater together, with their CDRs loaded once.
+ */
+async function priceChunk(
+  db: Db,
+  spec: ProfileSpec,
+  prepared: PreparedSimulation,
+  customers: TargetCustomer[],
+  profiles: UsageProfile[],
+  setIndex: Map<string, number>,
+  addOns: Map<string, AddOn>,
+): Promise<ResultRow[]> {
+  const P = prepared.plans.length;
+  const byCustomer = new Map<number, UsageProfile[]>();
+  for (const p of profiles) {
+    let list = byCustomer.get(p.subscriberId);
+    if (!list) byCustomer.set(p.subscriberId, (list = []));
+    list.push(p);
+  }
+  interface Deferred {
+    at: number;
+    customer: TargetCustomer;
+    billed: UsageProfile[];
+    charges: MonthCharge[][];
+    pending: Array<{ plan: number; month: number; variant: number }>;
+  }
+  const rows: ResultRow[] = [];
+  const deferred: Deferred[] = [];
+  for (const customer of customers) {
+    // months without a bill (a line cancelled before them) are compared on neither side
+    const billed = (byCustomer.get(customer.sid) ?? []).filter((p) => p.bills.length > 0);
+    const base = setIndex.get(customer.addOns.join(','))! * P;
+    const charges: MonthCharge[][] = prepared.plans.map(() => new Array<MonthCharge>(billed.length));
+    const pending: Deferred['pending'] = [];
+    for (let i = 0; i < P; i++) {
+      billed.forEach((profile, m) => {
+        const priced = priceProfile(spec, base + i, profile);
+        if (priced.exact) charges[i][m] = priced.charge;
+        else pending.push({ plan: i, month: m, variant: base + i });
+      });
+    }
+    if (pending.length === 0) rows.push(customerResult(prepared, customer, billed, charges, 0, addOns));
+    else {
+      deferred.push({ at: rows.length, customer, billed, charges, pending });
+      rows.push(undefined as unknown as ResultRow);
+    }
+  }
+  if (deferred.length > 0) {
+    const months = [...new Set(deferred.flatMap((d) => d.pending.map((p) => d.billed[p.month].month)))];
+    const loaded = new Map((await customerMonthsFor(db, deferred.map((d) => d.customer.sid), months)).map((cm) => [`${cm.subscriberId}|${cm.month}`, cm]));
+    for (const d of deferred) {
+      for (const p of d.pending) {
+        const profile = d.billed[p.month];
+        d.charges[p.plan][p.month] = rateMonth(spec.plans[p.variant], loaded.get(`${profile.subscriberId}|${profile.month}`)!);
+      }
+      rows[d.at] = customerResult(prepared, d.customer, d.billed, d.charges, d.pending.length, addOns);
+    }
+  }
+  return rows;
+}
+
+/** One customer's result: billed vs each plan over the billed months, ranked, with notes. */
+function customerResult(
+  prepared: PreparedSimulation,
+  customer: TargetCustomer,
+  billed: UsageProfile[],
+  charges: MonthCharge[][],
+  referenceMonths: number,
+  addOns: Map<string, AddOn>,
+): ResultRow {
+  const current = billed.reduce((s, p) => s + p.bills.reduce((t, b) => t + b.amountFen, 0), 0);
+  const costs = charges.map((months) => months.reduce((s, c) => s + c.totalFen, 0));
+  const notes: Note[] = [];
+  if (billed.length < prepared.months.length && billed.length > 0) notes.push({ code: 'partialMonths', billed: billed.length, of: prepared.months.length });
+  for (const id of customer.addOns) if (addOns.has(id)) notes.push({ code: 'addOn', productId: id });
+  const base = {
+    subscriber_id: customer.sid,
+    current_plan_id: customer.planId,
+    months_billed: billed.length,
+    current_fen: current,
+    costs,
+    reference_months: referenceMonths,
+  };
+  const none = { best_plan_ids: [], recommended: [], best_fen: null, saving_fen: 0, revenue_change_fen: 0, notes };
+  if (billed.length === 0) return { ...base, outcome: 'no_bill', ...none };
+  const ranked = prepared.plans
+    .map((_, i) => ({ i, saving: current - costs[i] }))
+    .filter(({ i, saving }) => {
+      const brands = prepared.planBrands[i];
+      const eligible = (brands === null || brands.includes(customer.brand)) && prepared.planIds[i] !== customer.planId;
+      return eligible && saving > prepared.minSavingFen;
+    })
+    .sort((a, b) => b.saving - a.saving || a.i - b.i);
+  if (ranked.length === 0) return { ...base, outcome: 'no_better', ...none };
+  const top = ranked[0];
+  notes.push(...usageNotes(prepared.plans[top.i], charges[top.i], billed, billed.length));
+  return {
+    ...base,
+    outcome: 'better',
+    best_plan_ids: ranked.filter((r) => r.saving === top.saving).map((r) => prepared.planIds[r.i]),
+    recommended: ranked.map((r) => prepared.planIds[r.i]),
+    best_fen: costs[top.i],
+    saving_fen: top.saving,
+    revenue_change_fen: -top.saving,
+    notes,
+  };
+}
+
+/** What changes for the customer under the plan: allowances and bundles used, money by service. */
+function usageNotes(plan: TariffPlan, charges: MonthCharge[], profiles: UsageProfile[], months: number): Note[] {
+  const notes: Note[] = [];
+  for (const a of plan.allowances) {
+    const used = charges.reduce((s, c) => s + (c.allowances.find((x) => x.id === a.id)?.used ?? 0), 0);
+    const quantity = charges[0]?.allowances.find((x) => x.id === a.id)?.quantity ?? 0;
+    const domain = a.unit === 'message' ? 'message' : a.unit === 'kb' || a.unit === 'mb' ? 'kb' : 'second';
+    notes.push({ code: 'allowance', planId: plan.id, id: a.id, usedPerMonth: Math.round(used / months), quantity, domain });
+  }
+  for (const t of plan.tieredCharges) {
+    const units = charges.reduce((s, c) => s + (c.lines.find((l) => l.kind === 'tier' && l.key === t.id)?.quantity ?? 0), 0);
+    const free = t.tiers[0].price === 0 && t.tiers[0].flatFen === 0 ? t.tiers[0].to : null;
+    notes.push({ code: 'bundle', planId: plan.id, id: t.id, unitsPerMonth: Math.round(units / months), included: free, unitSize: t.unitSize });
+  }
+  const before: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
+  for (const p of profiles) for (const b of p.bills) before[billItemServiceOf(b.item)] += b.amountFen;
+  const after: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
+  for (const c of charges) {
+    const s = chargeByService(c, plan);
+    for (const k of Object.keys(after) as Service[]) after[k] += s[k];
+  }
+  const services = (Object.keys(before) as Service[])
+    .filter((s) => before[s] !== 0 || after[s] !== 0)
+    .sort((a, b) => Math.abs(after[b] - before[b]) - Math.abs(after[a] - before[a]));
+  for (const s of services) notes.push({ code: 'service', service: s, beforeFen: before[s], afterFen: after[s] });
+  return notes;
+}
+
+// --- the summary ------------------------------------------------------------------------------
+
+export const SimulationSummary = Type.Object({
+  targetCount: Type.Integer(),
+  priced: Type.Integer({ description: 'Target customers with a bill in the months' }),
+  noBill: Type.Integer(),
+  subOptimal: Type.Integer({ description: 'Customers for whom a candidate plan saves more than the minimum' }),
+  subOptimalShare: Type.Number({ description: 'subOptimal / priced' }),
+  currentFen: Type.Integer({ description: 'What the priced customers were billed over the months' }),
+  savingFen: Type.Integer({ description: 'What the sub-optimal customers would save on their best plans' }),
+  revenueImpactFen: Type.Integer({ description: 'The operator’s revenue change if every sub-optimal customer takes the best plan (≤ 0)' }),
+  months: Type.Array(Type.String()),
+  referenceMonths: Type.Integer({ description: 'Customer-months priced by the per-call reference rater' }),
+  savings: Type.Object({
+    binFen: Type.Integer(),
+    bins: Type.Array(Type.Object({ fromFen: Type.Integer(), toFen: Type.Integer(), customers: Type.Integer() })),
+  }),
+  byPlan: Type.Array(
+    Type.Object({
+      planId: Type.String(),
+      best: Type.Integer({ description: 'Customers for whom it is (one of) the best plans' }),
+      saving: Type.Integer({ description: 'Customers it would save money (recommended to them)' }),
+      costFen: Type.Integer({ description: 'What every priced target would pay on it' }),
+      revenueChangeFen: Type.Integer({ description: 'Revenue change if every priced target moved to it' }),
+    }),
+  ),
+});
+export type SimulationSummary = Static<typeof SimulationSummary>;
+
+/** 1, 2 or 5 × 10^k fen, at least one yuan: about ten bins up to the largest saving. */
+export function histogramStep(maxFen: number, bins = 10): number {
+  const raw = Math.max(100, maxFen / bins);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  return step;
+}
+
+export async function computeSummary(db: Db, runId: number): Promise<SimulationSummary> {
+  const run = await db.one<{ plans: string[]; months: string[]; target: number }>(
+    'SELECT plan_ids AS plans, months, target_count AS target FROM tariff_runs WHERE run_id = $run',
+    { run: runId },
+  );
+  if (!run) throw new NotFound('Tariff run', runId);
+  const totals = (await db.one<Record<string, number>>(
+    `SELECT count(*) FILTER (WHERE outcome <> 'no_bill') AS priced, count(*) FILTER (WHERE outcome = 'no_bill') AS "noBill",
+       count(*) FILTER (WHERE outcome = 'better') AS "subOptimal",
+       coalesce(sum(current_fen), 0) AS "currentFen", coalesce(sum(saving_fen), 0) AS "savingFen",
+       coalesce(sum(revenue_change_fen), 0) AS "revenueImpactFen", coalesce(sum(reference_months), 0) AS "referenceMonths",
+       coalesce(max(saving_fen), 0) AS "maxSaving"
+     FROM tariff_run_results WHERE run_id = $run`,
+    { run: runId },
+  ))!;
+  const binFen = histogramStep(totals.maxSaving);
+  const counted = await db.query<{ b: number; n: number }>(
+    `SELECT CAST((saving_fen - 1) // $bin AS INTEGER) AS b, count(*) AS n FROM tariff_run_results
+     WHERE run_id = $run AND outcome = 'better' GROUP BY b ORDER BY b`,
+    { run: runId, bin: binFen },
+  );
+  const lastBin = counted.length ? counted[counted.length - 1].b : -1;
+  const byBin = new Map(counted.map((r) => [r.b, r.n]));
+  const bins = Array.from({ length: lastBin + 1 }, (_, b) => ({ fromFen: b * binFen, toFen: (b + 1) * binFen, customers: byBin.get(b) ?? 0 }));
+  const byPlan = await Promise.all(
+    run.plans.map(async (planId, i) => {
+      const row = await db.one<{ best: number; saving: number; cost: number; change: number }>(
+        `SELECT count(*) FILTER (WHERE list_contains(best_plan_ids, $plan)) AS best,
+           count(*) FILTER (WHERE list_contains(recommended, $plan)) AS saving,
+           coalesce(sum(costs[$i]) FILTER (WHERE outcome <> 'no_bill'), 0) AS cost,
+           coalesce(sum(costs[$i] - current_fen) FILTER (WHERE outcome <> 'no_bill'), 0) AS change
+         FROM tariff_run_results WHERE run_id = $run`,
+        { run: runId, plan: planId, i: i + 1 },
+      );
+      return { planId, best: row!.best, saving: row!.saving, costFen: row!.cost, revenueChangeFen: row!.change };
+    }),
+  );
+  return {
+    targetCount: run.target,
+    priced: totals.priced,
+    noBill: totals.noBill,
+    subOptimal: totals.subOptimal,
+    subOptimalShare: totals.priced ? totals.subOptimal / totals.priced : 0,
+    currentFen: totals.currentFen,
+    savingFen: totals.savingFen,
+    revenueImpactFen: totals.revenueImpactFen,
+    months: run.months,
+    referenceMonths: totals.referenceMonths,
+    savings: { binFen, bins },
+    byPlan,
+  };
+}
+
+// --- reading runs ---------------------------------------------------------------------------
+
+export const TariffRun = Type.Object({
+  runId: Type.Integer(),
+  name: Type.String(),
+  jobId: Type.String(),
+  status: Type.String({ description: "The job's: running, succeeded or failed" }),
+  progress: Type.Number(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  planIds: Type.Array(Type.String()),
+  segmentId: Type.Union([Type.Integer(), Type.Null()]),
+  filter: Type.Unknown(),
+  months: Type.Array(Type.String()),
+  minSavingFen: Type.Integer(),
+  targetCount: Type.Integer(),
+  summary: Type.Union([SimulationSummary, Type.Null()]),
+  createdBy: Type.String(),
+  createdAt: Type.String(),
+  finishedAt: Type.Union([Type.String(), Type.Null()]),
+});
+export type TariffRun = Static<typeof TariffRun>;
+
+const runColumns = `r.run_id AS "runId", r.name, r.job_id AS "jobId", coalesce(CAST(j.status AS VARCHAR), 'failed') AS status,
+  coalesce(j.progress, 0) AS progress, j.error, r.plan_ids AS "planIds", r.segment_id AS "segmentId", CAST(r.filter AS VARCHAR) AS filter,
+  r.months, r.min_saving_fen AS "minSavingFen", r.target_count AS "targetCount", CAST(r.summary AS VARCHAR) AS summary,
+  r.created_by AS "createdBy", strftime(r.created_at, '%Y-%m-%d %H:%M:%S') AS "createdAt",
+  strftime(r.finished_at, '%Y-%m-%d %H:%M:%S') AS "finishedAt"`;
+
+type RunRow = Omit<TariffRun, 'filter' | 'summary'> & { filter: string; summary: string | null };
+const parseRun = (r: RunRow): TariffRun => ({ ...r, filter: JSON.parse(r.filter), summary: r.summary === null ? null : JSON.parse(r.summary) });
+
+export async function listRuns(db: Db, opts: { limit: number; offset: number }): Promise<{ total: number; items: TariffRun[] }> {
+  const total = await db.one<{ n: number }>('SELECT count(*) AS n FROM tariff_runs');
+  const rows = await db.query<RunRow>(
+    `SELECT ${runColumns} FROM tariff_runs r LEFT JOIN jobs j ON j.job_id = r.job_id ORDER BY r.run_id DESC LIMIT $limit OFFSET $offset`,
+    { limit: opts.limit, offset: opts.offset },
+  );
+  return { total: total?.n ?? 0, items: rows.map(parseRun) };
+}
+
+export async function getRun(db: Db, runId: number): Promise<TariffRun> {
+  const row = await db.one<RunRow>(`SELECT ${runColumns} FROM tariff_runs r LEFT JOIN jobs j ON j.job_id = r.job_id WHERE r.run_id = $run`, { run: runId });
+  if (!row) throw new NotFound('Tariff run', runId);
+  return parseRun(row);
+}
+
+export const resultSorts = ['savingFen', 'currentFen', 'bestFen', 'revenueChangeFen', 'subscriberId', 'monthsBilled'] as const;
+const sortColumns: Record<(typeof resultSorts)[number], string> = {
+  savingFen: 'r.saving_fen',
+  currentFen: 'r.current_fen',
+  bestFen: 'r.best_fen',
+  revenueChangeFen: 'r.revenue_change_fen',
+  subscriberId: 'r.subscriber_id',
+  monthsBilled: 'r.months_billed',
+};
+
+export const ResultQuery = Type.Object({
+  page: Type.Integer({ minimum: 1, default: 1 }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  sort: Type.Union(resultSorts.map((s) => Type.Literal(s)), { default: 'savingFen' }),
+  order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'desc' }),
+  outcome: Type.Optional(Type.Union([Type.Literal('better'), Type.Literal('no_better'), Type.Literal('no_bill')])),
+  bestPlanId: Type.Optional(Type.String({ maxLength: 64 })),
+  currentPlanId: Type.Optional(Type.String({ maxLength: 64 })),
+  brand: Type.Optional(Type.Union([Type.Literal('gotone'), Type.Literal('mzone'), Type.Literal('easyown')])),
+});
+export type ResultQuery = Static<typeof ResultQuery>;
+
+export const CustomerResult = Type.Object({
+  subscriberId: Type.Integer(),
+  msisdn: Type.String(),
+  brand: Type.String(),
+  cityCode: Type.String(),
+  currentPlanId: Type.String(),
+  monthsBilled: Type.Integer(),
+  currentFen: Type.Integer(),
+  costs: Type.Record(Type.String(), Type.Integer(), { description: 'plan id → cost over the months billed' }),
+  outcome: Type.String(),
+  bestPlanIds: Type.Array(Type.String()),
+  recommended: Type.Array(Type.String()),
+  bestFen: Type.Union([Type.Integer(), Type.Null()]),
+  savingFen: Type.Integer(),
+  revenueChangeFen: Type.Integer(),
+  referenceMonths: Type.Integer(),
+  notes: Type.Array(Type.Unknown()),
+});
+export type CustomerResult = Static<typeof CustomerResult>;
+
+interface ResultSqlRow extends Omit<CustomerResult, 'costs' | 'notes'> {
+  costs: number[];
+  notes: string | null;
+  dnd: boolean;
+  status: string;
+}
+
+const resultColumns = `r.subscriber_id AS "subscriberId", s.msisdn, CAST(s.brand AS VARCHAR) AS brand, s.city_code AS "cityCode",
+  r.current_plan_id AS "currentPlanId", r.months_billed AS "monthsBilled", r.current_fen AS "currentFen", r.costs, r.outcome,
+  r.best_plan_ids AS "bestPlanIds", r.recommended, r.best_fen AS "bestFen", r.saving_fen AS "savingFen",
+  r.revenue_change_fen AS "revenueChangeFen", r.reference_months AS "referenceMonths", CAST(r.notes AS VARCHAR) AS notes,
+  s.dnd, CAST(s.status AS VARCHAR) AS status`;
+
+function resultFilter(runId: number, q: Partial<ResultQuery>): { where: string; params: Record<string, string | number> } {
+  const conds = ['r.run_id = $run'];
+  const params: Record<string, string | number> = { run: runId };
+  if (q.outcome) {
+    conds.push('r.outcome = $outcome');
+    params.outcome = q.outcome;
+  }
+  if (q.bestPlanId) {
+    conds.push('list_contains(r.best_plan_ids, $best)');
+    params.best = q.bestPlanId;
+  }
+  if (q.currentPlanId) {
+    conds.push('r.current_plan_id = $current');
+    params.current = q.currentPlanId;
+  }
+  if (q.brand) {
+    conds.push('s.brand = $brand');
+    params.brand = q.brand;
+  }
+  return { where: conds.join(' AND '), params };
+}
+
+function toResult(row: ResultSqlRow, planIds: string[], revealPii: boolean): CustomerResult {
+  const { costs, notes, dnd: _dnd, status: _status, msisdn, ...rest } = row;
+  return {
+    ...rest,
+    msisdn: revealPii ? msisdn : maskMsisdn(msisdn),
+    costs: Object.fromEntries(planIds.map((id, i) => [id, costs[i]])),
+    notes: notes === null ? [] : JSON.parse(notes),
+  };
+}
+
+export async function listRunResults(db: Db, runId: number, q: ResultQuery, opts: { revealPii: boolean }): Promise<{ total: number; items: CustomerResult[] }> {
+  const run = await getRun(db, runId);
+  const { where, params } = resultFilter(runId, q);
+  const from = 'tariff_run_results r JOIN subscribers s USING (subscriber_id)';
+  const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, params);
+  const rows = await db.query<ResultSqlRow>(
+    `SELECT ${resultColumns} FROM ${from} WHERE ${where}
+     ORDER BY ${sortColumns[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, r.subscriber_id
+     LIMIT $limit OFFSET $offset`,
+    { ...params, limit: q.pageSize, offset: (q.page - 1) * q.pageSize },
+  );
+  return { total: total?.n ?? 0, items: rows.map((r) => toResult(r, run.planIds, opts.revealPii)) };
+}
+
+export async function findRunResult(db: Db, runId: number, subscriberId: number, opts: { revealPii: boolean }): Promise<CustomerResult | undefined> {
+  const run = await getRun(db, runId);
+  const row = await db.one<ResultSqlRow>(
+    `SELECT ${resultColumns} FROM tariff_run_results r JOIN subscribers s USING (subscriber_id) WHERE r.run_id = $run AND r.subscriber_id = $sid`,
+    { run: runId, sid: subscriberId },
+  );
+  return row && toResult(row, run.planIds, opts.revealPii);
+}
+
+// --- CSV ----------------------------------------------------------------------------------------
+
+export function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
+
+const yuanText = (fen: number | null) => (fen === null ? '' : (fen / 100).toFixed(2));
+
+/**
+ * The run's results as CSV lines (header first), in pages so that a million rows never sit in
+ * memory at once. Numbers are masked unless `revealPii`.
+ */
+export async function* runResultsCsv(db: Db, runId: number, q: Partial<ResultQuery>, opts: { revealPii: boolean }): AsyncGenerator<string> {
+  const run = await getRun(db, runId);
+  yield '\uFEFF' + csvLine([
+    'subscriber_id', 'msisdn', 'brand', 'city', 'current_plan', 'months_billed', 'current_yuan',
+    ...run.planIds.map((id) => `cost_${id}_yuan`),
+    'outcome', 'best_plans', 'recommended', 'best_yuan', 'saving_yuan', 'revenue_change_yuan', 'reference_months',
+  ]);
+  const { where, params } = resultFilter(runId, q);
+  const page = 10_000;
+  for (let offset = 0; ; offset += page) {
+    const rows = await db.query<ResultSqlRow>(
+      `SELECT ${resultColumns} FROM tariff_run_results r JOIN subscribers s USING (subscriber_id) WHERE ${where}
+       ORDER BY r.saving_fen DESC, r.subscriber_id LIMIT $limit OFFSET $offset`,
+      { ...params, limit: page, offset },
+    );
+    let chunk = '';
+    for (const r of rows) {
+      chunk += csvLine([
+        r.subscriberId, opts.revealPii ? r.msisdn : maskMsisdn(r.msisdn), r.brand, r.cityCode, r.currentPlanId, r.monthsBilled, yuanText(r.currentFen),
+        ...r.costs.map(yuanText),
+        r.outcome, r.bestPlanIds, r.recommended, yuanText(r.bestFen), yuanText(r.savingFen), yuanText(r.revenueChangeFen), r.referenceMonths,
+      ]);
+    }
+    if (chunk) yield chunk;
+    if (rows.length < page) return;
+  }
+}
+
+export type { ResultSqlRow };
+export { resultColumns, resultFilter };

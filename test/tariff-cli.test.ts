@@ -1,0 +1,66 @@
+// `yiti tariff …` as a user runs it: a real process on a real database file with a generated
+// demo province, the candidate plans imported from a JSON file, then the business-traveller run.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { demoCandidatePlans } from '../src/demo/plans.ts';
+import { tempDbPath } from './builders.ts';
+
+const exec = promisify(execFile);
+
+async function yiti(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('node', ['bin/yiti.mjs', ...args], { env: { ...process.env, CI: 'true' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const db = tempDbPath('tariff-cli');
+
+beforeAll(async () => {
+  expect((await yiti('demo', '--subscribers', '300', '--seed', '6', '--db', db)).code).toBe(0);
+  const file = path.join(path.dirname(db), 'candidates.json');
+  fs.writeFileSync(file, JSON.stringify(demoCandidatePlans(), null, 2));
+  const imported = await yiti('tariff', 'import-plan', file, '--db', db);
+  expect(imported.code, imported.stderr).toBe(0);
+  // 'Replaced' once the generator stores the demo definitions itself
+  expect(imported.stdout).toMatch(/(Added|Replaced) plan GT_BIZ_128/);
+}, 120_000);
+
+describe('yiti tariff', () => {
+  it('lists the plans, with the candidates defined', async () => {
+    const plans = await yiti('tariff', 'plans', '--db', db);
+    expect(plans.code).toBe(0);
+    expect(plans.stdout).toMatch(/GT_BIZ_128\s+¥128\.00\/month\s+0 holders\s+defined/);
+  }, 30_000);
+
+  it('simulates the business-traveller scenario with a progress report and prints the summary', async () => {
+    const run = await yiti('tariff', 'simulate', '--plans', 'GT_BIZ_128,GT_BIZ_188,GT_DATA_68', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--db', db);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/tariff simulate: \d+% priced \d+ of \d+ customers/);
+    expect(run.stdout).toMatch(/Tariff run 1 over 2026-08, 2026-09, 2026-10/);
+    expect(run.stdout).toMatch(/on a sub-optimal plan\s+\d+ \(\d+\.\d% of \d+ priced\)/);
+    expect(run.stdout).toMatch(/revenue impact if all accept ¥-?[\d,]+\.\d{2}/);
+    expect(run.stdout).toMatch(/GT_BIZ_128\s+\d+\s+\d+/);
+
+    const json = await yiti('tariff', 'simulate', '--plans', 'GT_BIZ_128', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--months', '2026-09,2026-10', '--json', '--db', db);
+    expect(json.code).toBe(0);
+    const summary = JSON.parse(json.stdout);
+    expect(summary).toMatchObject({ runId: 2, months: ['2026-09', '2026-10'] });
+    expect(summary.targetCount).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('says so when the segment is empty or the plan unknown, exiting non-zero', async () => {
+    const empty = await yiti('tariff', 'simulate', '--plans', 'GT_BIZ_128', '--segment', '{"field":"planId","op":"eq","value":"NOBODY"}', '--db', db);
+    expect(empty.code).not.toBe(0);
+    expect(empty.stderr).toContain('EMPTY_SEGMENT: filter: the target segment has no subscribers');
+    const unknown = await yiti('tariff', 'simulate', '--plans', 'NOPE', '--segment', '1', '--db', db);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/UNKNOWN_PLAN|UNKNOWN_SEGMENT/);
+  }, 30_000);
+});

@@ -1,0 +1,68 @@
+// Tariff communication (routes/tariffs.ts): plans, simulation runs, results, a customer's
+// before/after, best plans, push. One hook or call per endpoint.
+import type { PlanProduct } from '../../../src/tariffs/catalogue.ts';
+import type { BestPlans, ComparisonLine, CustomerComparison } from '../../../src/tariffs/comparison.ts';
+import type { TariffPlan } from '../../../src/tariffs/plan.ts';
+import type { PushManifest } from '../../../src/tariffs/push.ts';
+import type { CustomerResult, Note, ResultQuery, SimulationRequest, SimulationSummary, TariffRun } from '../../../src/tariffs/simulation.ts';
+import { ApiError, api, session, useApi, withQuery, type Query } from './client.ts';
+import type { Page } from './platform.ts';
+
+export type { BestPlans, ComparisonLine, CustomerComparison, CustomerResult, Note, PlanProduct, PushManifest, SimulationSummary, TariffPlan, TariffRun };
+
+export interface PlanBody {
+  service?: string;
+  brands?: string[] | null;
+  plan: unknown;
+}
+
+export const useTariffPlans = () => useApi<PlanProduct[]>('/api/tariffs/plans');
+
+export const validatePlan = (body: PlanBody) => api<{ plan: TariffPlan }>('/api/tariffs/plans/validate', { method: 'POST', body });
+
+export const createPlan = (body: PlanBody) => api<PlanProduct>('/api/tariffs/plans', { method: 'POST', body });
+
+export const updatePlan = (planId: string, body: PlanBody) => api<PlanProduct>(`/api/tariffs/plans/${encodeURIComponent(planId)}`, { method: 'PUT', body });
+
+export const deletePlan = (planId: string) => api<void>(`/api/tariffs/plans/${encodeURIComponent(planId)}`, { method: 'DELETE' });
+
+export const importPlans = (json: unknown) => api<{ imported: Array<{ planId: string; created: boolean }> }>('/api/tariffs/plans/import', { method: 'POST', body: json });
+
+export const startSimulation = (body: SimulationRequest) =>
+  api<{ runId: number; jobId: string; targetCount: number }>('/api/tariffs/simulations', { method: 'POST', body });
+
+export const useTariffRuns = (refreshMs?: number) => useApi<Page<TariffRun>>('/api/tariffs/runs', { pageSize: 50 }, { refreshMs });
+
+export const useTariffRun = (runId: number | null, refreshMs?: number) => useApi<TariffRun>(runId === null ? null : `/api/tariffs/runs/${runId}`, undefined, { refreshMs });
+
+export const useRunResults = (runId: number | null, query: Partial<ResultQuery>) =>
+  useApi<Page<CustomerResult>>(runId === null ? null : `/api/tariffs/runs/${runId}/results`, query as Query);
+
+export const useRunCustomer = (runId: number | null, subscriberId: number | null, planId?: string) =>
+  useApi<{ result: CustomerResult; comparison: CustomerComparison }>(
+    runId === null || subscriberId === null ? null : `/api/tariffs/runs/${runId}/customers/${subscriberId}`,
+    { planId },
+  );
+
+export const useBestPlans = (subscriberId: number | null, enabled: boolean) =>
+  useApi<BestPlans>(subscriberId === null || !enabled ? null : `/api/tariffs/customers/${subscriberId}/best-plans`, { limit: 3 });
+
+export const pushRun = (runId: number, channels: string[]) =>
+  api<{ folder: string; manifests: PushManifest[] }>(`/api/tariffs/runs/${runId}/push`, { method: 'POST', body: { channels } });
+
+/** Downloads the run's results CSV with the session's token (a plain link could not send it). */
+export async function downloadResultsCsv(runId: number, query: Query): Promise<void> {
+  const response = await fetch(withQuery(`/api/tariffs/runs/${runId}/results.csv`, query), { headers: { authorization: `Bearer ${session.token()}` } });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
+    throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `tariff-run-${runId}.csv`;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
