@@ -15,6 +15,7 @@ import { dataRoutes } from './routes/data.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { platformRoutes } from './routes/platform.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
+import { campaignRoutes } from './routes/campaigns.ts';
 
 export async function buildApp(context: ServerContext, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -40,6 +41,7 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
   dataRoutes(app, context);
   segmentRoutes(app, context);
   tariffRoutes(app, context);
+  campaignRoutes(app, context);
 
   const webDist = context.config.webDist;
   const hasConsole = fs.existsSync(path.join(webDist, 'index.html'));

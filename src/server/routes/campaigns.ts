@@ -1,0 +1,286 @@
+// Closed-loop campaigns over HTTP: CRUD of drafts, the lifecycle actions, adjustments while running,
+// the approval inbox, targets, outcomes, the report (JSON and CSV), marketing resources and the
+// global holdout setting. Handlers parse → authorize → call the domain → respond.
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Permission } from '../../auth/roles.ts';
+import {
+  adjustCampaign,
+  campaignHistory,
+  getCampaignRow,
+  campaignReport,
+  createCampaign,
+  deleteCampaign,
+  getCampaign,
+  holdoutSettings,
+  listCampaigns,
+  setHoldoutPercent,
+  transitionActions,
+  transitionCampaign,
+  updateCampaign,
+  type Actor,
+} from '../../campaigns/campaigns.ts';
+import { transitionRules } from '../../campaigns/lifecycle.ts';
+import { recordOutcomes } from '../../campaigns/outcomes.ts';
+import { CampaignReport, reportCsv } from '../../campaigns/report.ts';
+import { applyForResource, decideResource, listResources, recordResourceUsage } from '../../campaigns/resources.ts';
+import { targetCounts } from '../../campaigns/targets.ts';
+import {
+  AdjustBody,
+  Campaign,
+  CampaignList,
+  CampaignListQuery,
+  CampaignPlan,
+  CampaignUpdate,
+  HistoryEntry,
+  HoldoutSettings,
+  OutcomeBatch,
+  Resource,
+  ResourceApplication,
+  ResourceDecision,
+  ResourceUsage,
+  TargetCounts,
+  TransitionBody,
+} from '../../campaigns/types.ts';
+import { DomainError } from '../../store/errors.ts';
+import type { Store } from '../../store/store.ts';
+import { currentUser, requires } from '../auth.ts';
+import type { App, ServerContext } from '../context.ts';
+import { ErrorBody } from '../errors.ts';
+
+const common = { tags: ['campaigns'], security: [{ bearer: [] }] };
+const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'campaign id' }) });
+const ResourceParams = Type.Object({ id: Type.Integer({ minimum: 1 }), resourceId: Type.Integer({ minimum: 1 }) });
+const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
+
+/** requires(), with the refusal naming the field at fault (the role) like every other campaign error. */
+function guard(store: Store, permission: Permission) {
+  const check = requires(store, permission);
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await check(request, reply);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'FORBIDDEN') {
+        throw new DomainError('FORBIDDEN', 403, error.message, { field: 'role', details: { permission } });
+      }
+      throw error;
+    }
+  };
+}
+
+const actorOf = (request: FastifyRequest): Actor => {
+  const user = currentUser(request);
+  return { username: user.username, role: user.role };
+};
+
+export function campaignRoutes(app: App, { store }: ServerContext): void {
+  app.get(
+    '/api/campaigns',
+    {
+      preHandler: guard(store, 'campaigns.read'),
+      schema: { ...common, summary: 'Campaigns, filtered by status and name, sorted and paged', querystring: CampaignListQuery, response: { 200: CampaignList, 400: ErrorBody } },
+    },
+    async (request) => listCampaigns(store, request.query),
+  );
+
+  app.get(
+    '/api/campaigns/inbox',
+    {
+      preHandler: guard(store, 'campaigns.approve'),
+      schema: { ...common, summary: 'Approval inbox: submitted campaigns that I neither created nor submitted', querystring: CampaignListQuery, response: { 200: CampaignList, 400: ErrorBody, 403: ErrorBody } },
+    },
+    async (request) => listCampaigns(store, request.query, { inboxFor: currentUser(request).username }),
+  );
+
+  app.get(
+    '/api/campaigns/settings',
+    { preHandler: guard(store, 'campaigns.read'), schema: { ...common, summary: 'The global holdout: its share and size', response: { 200: HoldoutSettings } } },
+    async () => holdoutSettings(store),
+  );
+
+  app.put(
+    '/api/campaigns/settings',
+    {
+      preHandler: guard(store, 'campaigns.settings'),
+      schema: {
+        ...common,
+        summary: 'Change the global holdout share (audited)',
+        body: Type.Object({ holdoutPercent: Type.Number({ minimum: 0, maximum: 20 }) }, { additionalProperties: false }),
+        response: { 200: HoldoutSettings, 400: ErrorBody, 403: ErrorBody },
+      },
+    },
+    async (request) => setHoldoutPercent(store, request.body.holdoutPercent, actorOf(request)),
+  );
+
+  app.post(
+    '/api/campaigns',
+    { preHandler: guard(store, 'campaigns.write'), schema: { ...common, summary: 'Create a draft campaign', body: CampaignPlan, response: { 201: Campaign, ...errors } } },
+    async (request, reply) => reply.status(201).send(await createCampaign(store, request.body, actorOf(request))),
+  );
+
+  app.get(
+    '/api/campaigns/:id',
+    { preHandler: guard(store, 'campaigns.read'), schema: { ...common, summary: 'One campaign: plan, status, targets and what I may do with it', params: IdParams, response: { 200: Campaign, 404: ErrorBody } } },
+    async (request) => getCampaign(store, request.params.id, actorOf(request)),
+  );
+
+  app.put(
+    '/api/campaigns/:id',
+    {
+      preHandler: guard(store, 'campaigns.write'),
+      schema: { ...common, summary: 'Edit a draft (send the version you read)', params: IdParams, body: CampaignUpdate, response: { 200: Campaign, ...errors } },
+    },
+    async (request) => updateCampaign(store, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.delete(
+    '/api/campaigns/:id',
+    {
+      preHandler: guard(store, 'campaigns.write'),
+      schema: {
+        ...common,
+        summary: 'Delete a draft',
+        params: IdParams,
+        querystring: Type.Object({ version: Type.Integer({ minimum: 1 }) }),
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      await deleteCampaign(store, request.params.id, request.query.version, actorOf(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  for (const action of transitionActions) {
+    const rule = transitionRules[action];
+    app.post(
+      `/api/campaigns/:id/${action}`,
+      {
+        preHandler: guard(store, rule.permission),
+        schema: {
+          ...common,
+          summary: `${action[0].toUpperCase()}${action.slice(1)}: ${rule.from.join(' / ')} → ${rule.to} (needs ${rule.permission}${rule.notOwn ? ', not on your own campaign' : ''}${rule.needsReason ? ', with a reason' : ''})`,
+          params: IdParams,
+          body: TransitionBody,
+          response: { 200: Campaign, ...errors },
+        },
+      },
+      async (request) => transitionCampaign(store, request.params.id, action, request.body, actorOf(request)),
+    );
+  }
+
+  app.post(
+    '/api/campaigns/:id/adjust',
+    {
+      preHandler: guard(store, 'campaigns.write'),
+      schema: {
+        ...common,
+        summary: 'Adjust a running or paused campaign: budget actuals, waves (names, dates, channel order), channel priority rules',
+        params: IdParams,
+        body: AdjustBody,
+        response: { 200: Campaign, ...errors },
+      },
+    },
+    async (request) => adjustCampaign(store, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.get(
+    '/api/campaigns/:id/targets',
+    {
+      preHandler: guard(store, 'campaigns.read'),
+      schema: { ...common, summary: 'Materialized targets: treatment, control, exclusions by reason, by wave and channel', params: IdParams, response: { 200: TargetCounts, 404: ErrorBody } },
+    },
+    async (request) => {
+      const row = await getCampaignRow(store, request.params.id);
+      return targetCounts(store, row.campaignId, row.scheduledAt);
+    },
+  );
+
+  app.get(
+    '/api/campaigns/:id/history',
+    {
+      preHandler: guard(store, 'campaigns.read'),
+      schema: { ...common, summary: 'Every change of the campaign: who, when, what', params: IdParams, response: { 200: Type.Array(HistoryEntry), 404: ErrorBody } },
+    },
+    async (request) => campaignHistory(store, request.params.id),
+  );
+
+  app.post(
+    '/api/campaigns/:id/outcomes',
+    {
+      preHandler: guard(store, 'campaigns.feedback'),
+      schema: {
+        ...common,
+        summary: 'Record contact outcomes (a batch, all or nothing; rows already recorded are skipped)',
+        params: IdParams,
+        body: OutcomeBatch,
+        response: { 200: Type.Object({ recorded: Type.Integer(), duplicates: Type.Integer() }), ...errors },
+      },
+    },
+    async (request) => recordOutcomes(store, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.get(
+    '/api/campaigns/:id/report',
+    {
+      preHandler: guard(store, 'campaigns.read'),
+      schema: { ...common, summary: 'Tracking and evaluation report (live; frozen once evaluated)', params: IdParams, response: { 200: CampaignReport, 404: ErrorBody, 409: ErrorBody } },
+    },
+    async (request) => campaignReport(store, request.params.id),
+  );
+
+  app.get(
+    '/api/campaigns/:id/report.csv',
+    {
+      preHandler: guard(store, 'campaigns.read'),
+      schema: { ...common, summary: 'The report as CSV (UTF-8 with BOM, opens in Excel)', params: IdParams, response: { 404: ErrorBody, 409: ErrorBody } },
+    },
+    async (request, reply) => {
+      const report = await campaignReport(store, request.params.id);
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="campaign-${request.params.id}-report.csv"`);
+      return reply.send(reportCsv(report));
+    },
+  );
+
+  app.get(
+    '/api/campaigns/:id/resources',
+    { preHandler: guard(store, 'campaigns.read'), schema: { ...common, summary: 'Marketing resources of the campaign', params: IdParams, response: { 200: Type.Array(Resource), 404: ErrorBody } } },
+    async (request) => listResources(store, request.params.id),
+  );
+
+  app.post(
+    '/api/campaigns/:id/resources',
+    {
+      preHandler: guard(store, 'campaigns.write'),
+      schema: { ...common, summary: 'Apply for a marketing resource (e.g. gifted prepaid credit) against the budget', params: IdParams, body: ResourceApplication, response: { 201: Resource, ...errors } },
+    },
+    async (request, reply) => reply.status(201).send(await applyForResource(store, request.params.id, request.body, actorOf(request))),
+  );
+
+  for (const decision of ['approve', 'reject'] as const) {
+    app.post(
+      `/api/campaigns/:id/resources/:resourceId/${decision}`,
+      {
+        preHandler: guard(store, 'campaigns.approve'),
+        schema: {
+          ...common,
+          summary: `${decision === 'approve' ? 'Approve' : 'Reject (with a note)'} a resource application (not your own)`,
+          params: ResourceParams,
+          body: ResourceDecision,
+          response: { 200: Resource, ...errors },
+        },
+      },
+      async (request) => decideResource(store, request.params.id, request.params.resourceId, decision, request.body.note, actorOf(request)),
+    );
+  }
+
+  app.post(
+    '/api/campaigns/:id/resources/:resourceId/usage',
+    {
+      preHandler: guard(store, 'campaigns.write'),
+      schema: { ...common, summary: 'Record how much of an approved resource is used (cumulative)', params: ResourceParams, body: ResourceUsage, response: { 200: Resource, ...errors } },
+    },
+    async (request) => recordResourceUsage(store, request.params.id, request.params.resourceId, request.body.usedQuantity, actorOf(request)),
+  );
+}
