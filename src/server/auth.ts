@@ -26,7 +26,8 @@ export function requires(store: Store, permission?: Permission) {
     if (!token) throw new Unauthorized();
     const user = await userForToken(store, token);
     if (permission && !can(user.role, permission)) {
-      throw new Forbidden(`Your role (${user.role}) does not have the permission ${permission}`);
+      // the field at fault is the caller's role
+      throw new Forbidden(`Your role (${user.role}) does not have the permission ${permission}`, { field: 'role', details: { permission } });
     }
     request.user = user;
   };

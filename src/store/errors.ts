@@ -30,8 +30,8 @@ export class NotFound extends DomainError {
 }
 
 export class Forbidden extends DomainError {
-  constructor(message: string) {
-    super('FORBIDDEN', 403, message);
+  constructor(message: string, opts: { field?: string; details?: Record<string, unknown> } = {}) {
+    super('FORBIDDEN', 403, message, opts);
   }
 }
 

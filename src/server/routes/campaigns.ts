@@ -2,8 +2,7 @@
 // the approval inbox, targets, outcomes, the report (JSON and CSV), marketing resources and the
 // global holdout setting. Handlers parse → authorize → call the domain → respond.
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Permission } from '../../auth/roles.ts';
+import type { FastifyRequest } from 'fastify';
 import {
   adjustCampaign,
   campaignHistory,
@@ -42,8 +41,6 @@ import {
   TargetCounts,
   TransitionBody,
 } from '../../campaigns/types.ts';
-import { DomainError } from '../../store/errors.ts';
-import type { Store } from '../../store/store.ts';
 import { currentUser, requires } from '../auth.ts';
 import type { App, ServerContext } from '../context.ts';
 import { ErrorBody } from '../errors.ts';
@@ -52,21 +49,6 @@ const common = { tags: ['campaigns'], security: [{ bearer: [] }] };
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'campaign id' }) });
 const ResourceParams = Type.Object({ id: Type.Integer({ minimum: 1 }), resourceId: Type.Integer({ minimum: 1 }) });
 const errors = { 400: ErrorBody, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody };
-
-/** requires(), with the refusal naming the field at fault (the role) like every other campaign error. */
-function guard(store: Store, permission: Permission) {
-  const check = requires(store, permission);
-  return async (request: FastifyRequest, reply: FastifyReply) => {
-    try {
-      await check(request, reply);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === 'FORBIDDEN') {
-        throw new DomainError('FORBIDDEN', 403, error.message, { field: 'role', details: { permission } });
-      }
-      throw error;
-    }
-  };
-}
 
 const actorOf = (request: FastifyRequest): Actor => {
   const user = currentUser(request);
@@ -77,7 +59,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/campaigns',
     {
-      preHandler: guard(store, 'campaigns.read'),
+      preHandler: requires(store, 'campaigns.read'),
       schema: { ...common, summary: 'Campaigns, filtered by status and name, sorted and paged', querystring: CampaignListQuery, response: { 200: CampaignList, 400: ErrorBody } },
     },
     async (request) => listCampaigns(store, request.query),
@@ -86,7 +68,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/campaigns/inbox',
     {
-      preHandler: guard(store, 'campaigns.approve'),
+      preHandler: requires(store, 'campaigns.approve'),
       schema: { ...common, summary: 'Approval inbox: submitted campaigns that I neither created nor submitted', querystring: CampaignListQuery, response: { 200: CampaignList, 400: ErrorBody, 403: ErrorBody } },
     },
     async (request) => listCampaigns(store, request.query, { inboxFor: currentUser(request).username }),
@@ -94,14 +76,14 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
 
   app.get(
     '/api/campaigns/settings',
-    { preHandler: guard(store, 'campaigns.read'), schema: { ...common, summary: 'The global holdout: its share and size', response: { 200: HoldoutSettings } } },
+    { preHandler: requires(store, 'campaigns.read'), schema: { ...common, summary: 'The global holdout: its share and size', response: { 200: HoldoutSettings } } },
     async () => holdoutSettings(store),
   );
 
   app.put(
     '/api/campaigns/settings',
     {
-      preHandler: guard(store, 'campaigns.settings'),
+      preHandler: requires(store, 'campaigns.settings'),
       schema: {
         ...common,
         summary: 'Change the global holdout share (audited)',
@@ -114,20 +96,20 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
 
   app.post(
     '/api/campaigns',
-    { preHandler: guard(store, 'campaigns.write'), schema: { ...common, summary: 'Create a draft campaign', body: CampaignPlan, response: { 201: Campaign, ...errors } } },
+    { preHandler: requires(store, 'campaigns.write'), schema: { ...common, summary: 'Create a draft campaign', body: CampaignPlan, response: { 201: Campaign, ...errors } } },
     async (request, reply) => reply.status(201).send(await createCampaign(store, request.body, actorOf(request))),
   );
 
   app.get(
     '/api/campaigns/:id',
-    { preHandler: guard(store, 'campaigns.read'), schema: { ...common, summary: 'One campaign: plan, status, targets and what I may do with it', params: IdParams, response: { 200: Campaign, 404: ErrorBody } } },
+    { preHandler: requires(store, 'campaigns.read'), schema: { ...common, summary: 'One campaign: plan, status, targets and what I may do with it', params: IdParams, response: { 200: Campaign, 404: ErrorBody } } },
     async (request) => getCampaign(store, request.params.id, actorOf(request)),
   );
 
   app.put(
     '/api/campaigns/:id',
     {
-      preHandler: guard(store, 'campaigns.write'),
+      preHandler: requires(store, 'campaigns.write'),
       schema: { ...common, summary: 'Edit a draft (send the version you read)', params: IdParams, body: CampaignUpdate, response: { 200: Campaign, ...errors } },
     },
     async (request) => updateCampaign(store, request.params.id, request.body, actorOf(request)),
@@ -136,7 +118,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.delete(
     '/api/campaigns/:id',
     {
-      preHandler: guard(store, 'campaigns.write'),
+      preHandler: requires(store, 'campaigns.write'),
       schema: {
         ...common,
         summary: 'Delete a draft',
@@ -156,7 +138,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
     app.post(
       `/api/campaigns/:id/${action}`,
       {
-        preHandler: guard(store, rule.permission),
+        preHandler: requires(store, rule.permission),
         schema: {
           ...common,
           summary: `${action[0].toUpperCase()}${action.slice(1)}: ${rule.from.join(' / ')} → ${rule.to} (needs ${rule.permission}${rule.notOwn ? ', not on your own campaign' : ''}${rule.needsReason ? ', with a reason' : ''})`,
@@ -172,7 +154,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.post(
     '/api/campaigns/:id/adjust',
     {
-      preHandler: guard(store, 'campaigns.write'),
+      preHandler: requires(store, 'campaigns.write'),
       schema: {
         ...common,
         summary: 'Adjust a running or paused campaign: budget actuals, waves (names, dates, channel order), channel priority rules',
@@ -187,7 +169,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/campaigns/:id/targets',
     {
-      preHandler: guard(store, 'campaigns.read'),
+      preHandler: requires(store, 'campaigns.read'),
       schema: { ...common, summary: 'Materialized targets: treatment, control, exclusions by reason, by wave and channel', params: IdParams, response: { 200: TargetCounts, 404: ErrorBody } },
     },
     async (request) => {
@@ -199,7 +181,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/campaigns/:id/history',
     {
-      preHandler: guard(store, 'campaigns.read'),
+      preHandler: requires(store, 'campaigns.read'),
       schema: { ...common, summary: 'Every change of the campaign: who, when, what', params: IdParams, response: { 200: Type.Array(HistoryEntry), 404: ErrorBody } },
     },
     async (request) => campaignHistory(store, request.params.id),
@@ -208,7 +190,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.post(
     '/api/campaigns/:id/outcomes',
     {
-      preHandler: guard(store, 'campaigns.feedback'),
+      preHandler: requires(store, 'campaigns.feedback'),
       schema: {
         ...common,
         summary: 'Record contact outcomes (a batch, all or nothing; rows already recorded are skipped)',
@@ -223,7 +205,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/campaigns/:id/report',
     {
-      preHandler: guard(store, 'campaigns.read'),
+      preHandler: requires(store, 'campaigns.read'),
       schema: { ...common, summary: 'Tracking and evaluation report (live; frozen once evaluated)', params: IdParams, response: { 200: CampaignReport, 404: ErrorBody, 409: ErrorBody } },
     },
     async (request) => campaignReport(store, request.params.id),
@@ -232,7 +214,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/campaigns/:id/report.csv',
     {
-      preHandler: guard(store, 'campaigns.read'),
+      preHandler: requires(store, 'campaigns.read'),
       schema: { ...common, summary: 'The report as CSV (UTF-8 with BOM, opens in Excel)', params: IdParams, response: { 404: ErrorBody, 409: ErrorBody } },
     },
     async (request, reply) => {
@@ -245,14 +227,14 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
 
   app.get(
     '/api/campaigns/:id/resources',
-    { preHandler: guard(store, 'campaigns.read'), schema: { ...common, summary: 'Marketing resources of the campaign', params: IdParams, response: { 200: Type.Array(Resource), 404: ErrorBody } } },
+    { preHandler: requires(store, 'campaigns.read'), schema: { ...common, summary: 'Marketing resources of the campaign', params: IdParams, response: { 200: Type.Array(Resource), 404: ErrorBody } } },
     async (request) => listResources(store, request.params.id),
   );
 
   app.post(
     '/api/campaigns/:id/resources',
     {
-      preHandler: guard(store, 'campaigns.write'),
+      preHandler: requires(store, 'campaigns.write'),
       schema: { ...common, summary: 'Apply for a marketing resource (e.g. gifted prepaid credit) against the budget', params: IdParams, body: ResourceApplication, response: { 201: Resource, ...errors } },
     },
     async (request, reply) => reply.status(201).send(await applyForResource(store, request.params.id, request.body, actorOf(request))),
@@ -262,7 +244,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
     app.post(
       `/api/campaigns/:id/resources/:resourceId/${decision}`,
       {
-        preHandler: guard(store, 'campaigns.approve'),
+        preHandler: requires(store, 'campaigns.approve'),
         schema: {
           ...common,
           summary: `${decision === 'approve' ? 'Approve' : 'Reject (with a note)'} a resource application (not your own)`,
@@ -278,7 +260,7 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
   app.post(
     '/api/campaigns/:id/resources/:resourceId/usage',
     {
-      preHandler: guard(store, 'campaigns.write'),
+      preHandler: requires(store, 'campaigns.write'),
       schema: { ...common, summary: 'Record how much of an approved resource is used (cumulative)', params: ResourceParams, body: ResourceUsage, response: { 200: Resource, ...errors } },
     },
     async (request) => recordResourceUsage(store, request.params.id, request.params.resourceId, request.body.usedQuantity, actorOf(request)),
