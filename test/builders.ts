@@ -1,8 +1,12 @@
 // Small builders for hand-made test data: a temp database and rows a person can check by hand.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { Store } from '../src/store/store.ts';
+
+const exec = promisify(execFile);
 
 export function tempDbPath(name = 'yiti'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
@@ -57,4 +61,15 @@ export async function addSubscriber(store: Store, row: SubscriberRow): Promise<v
       vip: row.vip_level ?? 0,
     },
   );
+}
+
+/** Runs the `yiti` command as a user would, in a real process; never throws, returns the exit code. */
+export async function yiti(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec('node', ['bin/yiti.mjs', ...args], { env: { ...process.env, CI: 'true' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }

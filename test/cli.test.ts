@@ -1,22 +1,8 @@
 // The `yiti` command as a user runs it: a real process on a real database file.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { tempDbPath } from './builders.ts';
-
-const exec = promisify(execFile);
-
-async function yiti(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', ['bin/yiti.mjs', ...args], { env: { ...process.env, CI: 'true' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { tempDbPath, yiti } from './builders.ts';
 
 describe('yiti CLI', () => {
   it('lists its commands, and every command takes --db and --help', async () => {

@@ -298,3 +298,69 @@ describe('the console in a browser', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
   });
 });
+
+describe('closed-loop campaigns in the console', () => {
+  it('lets a planner write a draft in the step form and submit it, and an approver approve it from the inbox', async () => {
+    const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const approver = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    planner.setDefaultTimeout(15_000);
+    approver.setDefaultTimeout(15_000);
+    try {
+      const page = await signIn(planner, 'planner');
+      const customers = await apiFromPage<{ items: Array<{ subscriberId: number }> }>(page, '/api/customers?pageSize=30');
+      const name = `飞信推广 e2e ${Date.now()}`;
+
+      await page.getByTestId('menu-campaigns').click();
+      await page.getByTestId('campaign-create').click();
+      await page.getByTestId('campaign-name').fill(name);
+      const next = () => page.getByTestId('step-next').click();
+      await next(); // → budget
+      await next(); // → offers
+      await page.getByTestId('offer-add').click();
+      await page.getByTestId('offer-product-0').fill('FETION');
+      await next(); // → target group: an uploaded list
+      await page.getByTestId('target-kind-list').click();
+      await page.getByTestId('target-ids').fill(customers.items.map((c) => c.subscriberId).join('\n'));
+      await next(); // → channels and waves
+      await page.getByTestId('channel-add').click();
+      await page.getByTestId('channel-rule-0').click();
+      await page.keyboard.type('outbound');
+      await page.keyboard.press('Enter');
+      await page.getByTestId('wave-add').click();
+      await page.getByTestId('wave-start-0').fill('2026-12-01');
+      await page.getByTestId('wave-end-0').fill('2026-12-20');
+      await next(); // → promotion
+      await next(); // → review
+      expect(await page.getByTestId('campaign-review').textContent()).toContain('FETION');
+      await page.getByTestId('campaign-submit').click();
+
+      await page.waitForURL(/\/campaigns\/\d+$/);
+      const campaignId = Number(new URL(page.url()).pathname.split('/').pop());
+      await page.locator('[data-testid="campaign-status"][data-status="submitted"]').waitFor();
+      // the planner may not approve a campaign of their own
+      expect(await page.getByTestId('action-approve').count()).toBe(0);
+      const saved = await apiFromPage<{ plan: { offers: Array<{ productId: string }>; target: { subscriberIds: number[] }; channels: Array<{ channelId: string }> } }>(
+        page,
+        `/api/campaigns/${campaignId}`,
+      );
+      expect(saved.plan.offers.map((o) => o.productId)).toEqual(['FETION']);
+      expect(saved.plan.target.subscriberIds).toHaveLength(customers.items.length);
+      expect(saved.plan.channels.map((c) => c.channelId)).toEqual(['outbound']);
+
+      const approverPage = await signIn(approver, 'approver');
+      await approverPage.getByTestId('menu-campaignInbox').click();
+      const row = approverPage.locator('[data-testid="inbox-table"] tr.ant-table-row', { hasText: name });
+      await row.click();
+      await approverPage.waitForURL(new RegExp(`/campaigns/${campaignId}$`));
+      await approverPage.getByTestId('action-approve').click();
+      await approverPage.getByTestId('reason-input').fill('目标清晰，同意');
+      await approverPage.getByTestId('reason-ok').click();
+      await approverPage.locator('[data-testid="campaign-status"][data-status="approved"]').waitFor();
+      const history = await apiFromPage<Array<{ actor: string; action: string }>>(approverPage, `/api/campaigns/${campaignId}/history`);
+      expect(history.map((h) => `${h.actor}:${h.action}`)).toEqual(['planner:campaign.create', 'planner:campaign.submit', 'approver:campaign.approve']);
+    } finally {
+      await planner.close();
+      await approver.close();
+    }
+  }, 40_000);
+});

@@ -1,24 +1,10 @@
 // `yiti tariff …` as a user runs it: a real process on a real database file with a generated
 // demo province, the candidate plans imported from a JSON file, then the business-traveller run.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCandidatePlans } from '../src/demo/plans.ts';
-import { tempDbPath } from './builders.ts';
-
-const exec = promisify(execFile);
-
-async function yiti(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec('node', ['bin/yiti.mjs', ...args], { env: { ...process.env, CI: 'true' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { tempDbPath, yiti } from './builders.ts';
 
 const db = tempDbPath('tariff-cli');
 
