@@ -28,6 +28,10 @@ const ImportsPage = lazy(() => import('./pages/ImportsPage.tsx'));
 const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const TariffPlansPage = lazy(() => import('./pages/TariffPlansPage.tsx'));
 const TariffSimulationPage = lazy(() => import('./pages/TariffSimulationPage.tsx'));
+const CampaignsPage = lazy(() => import('./pages/CampaignsPage.tsx'));
+const CampaignEditorPage = lazy(() => import('./pages/CampaignEditorPage.tsx'));
+const CampaignPage = lazy(() => import('./pages/CampaignPage.tsx'));
+const CampaignReportPage = lazy(() => import('./pages/CampaignReportPage.tsx'));
 
 function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
@@ -71,6 +75,12 @@ export function App() {
                 <Route path="segments" element={<SegmentsPage />} />
                 <Route path="tariff-plans" element={<Allowed permission="tariffs.read"><TariffPlansPage /></Allowed>} />
                 <Route path="tariff-simulation" element={<Allowed permission="tariffs.read"><TariffSimulationPage /></Allowed>} />
+                <Route path="campaigns" element={<Allowed permission="campaigns.read"><CampaignsPage /></Allowed>} />
+                <Route path="campaigns/inbox" element={<Allowed permission="campaigns.approve"><CampaignsPage inbox /></Allowed>} />
+                <Route path="campaigns/new" element={<Allowed permission="campaigns.write"><CampaignEditorPage /></Allowed>} />
+                <Route path="campaigns/:id" element={<Allowed permission="campaigns.read"><CampaignPage /></Allowed>} />
+                <Route path="campaigns/:id/edit" element={<Allowed permission="campaigns.write"><CampaignEditorPage /></Allowed>} />
+                <Route path="campaigns/:id/report" element={<Allowed permission="campaigns.read"><CampaignReportPage /></Allowed>} />
                 <Route path="jobs" element={<Allowed permission="jobs.read"><JobsPage /></Allowed>} />
                 <Route path="imports" element={<Allowed permission="data.import"><ImportsPage /></Allowed>} />
                 <Route path="audit" element={<Allowed permission="audit.read"><AuditPage /></Allowed>} />

@@ -13,6 +13,8 @@ import {
   FunnelPlotOutlined,
   CalculatorOutlined,
   ProfileOutlined,
+  NotificationOutlined,
+  InboxOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -34,12 +36,15 @@ const entries: MenuEntry[] = [
   { key: 'segments', path: '/segments', icon: <FunnelPlotOutlined />, permission: 'customers.read' },
   { key: 'tariffPlans', path: '/tariff-plans', icon: <ProfileOutlined />, permission: 'tariffs.read' },
   { key: 'tariffSimulation', path: '/tariff-simulation', icon: <CalculatorOutlined />, permission: 'tariffs.read' },
+  { key: 'campaigns', path: '/campaigns', icon: <NotificationOutlined />, permission: 'campaigns.read' },
+  { key: 'campaignInbox', path: '/campaigns/inbox', icon: <InboxOutlined />, permission: 'campaigns.approve' },
   { key: 'jobs', path: '/jobs', icon: <ScheduleOutlined />, permission: 'jobs.read' },
   { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, permission: 'data.import' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, permission: 'audit.read' },
 ];
 
 function selectedKey(pathname: string): string {
+  if (pathname.startsWith('/campaigns/inbox')) return 'campaignInbox';
   const first = pathname.split('/')[1] ?? '';
   return entries.find((e) => e.path === `/${first}`)?.key ?? 'overview';
 }

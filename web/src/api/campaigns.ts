@@ -1,0 +1,63 @@
+// Campaigns: list, approval inbox, the plan, lifecycle actions, targets, history and the report
+// (routes/campaigns.ts). Types come from the server's schemas so the console never drifts from them.
+import type { Static } from '@sinclair/typebox';
+import type { AdjustBody, Campaign, CampaignList as CampaignListSchema, CampaignListQuery, CampaignPlan, CampaignSummary, TargetCounts } from '../../../src/campaigns/types.ts';
+import type { CampaignReport } from '../../../src/campaigns/report.ts';
+import type { CampaignAction, CampaignStatus } from '../../../src/campaigns/lifecycle.ts';
+import { api, ApiError, session, useApi } from './client.ts';
+
+export type CampaignList = Static<typeof CampaignListSchema>;
+export type { Campaign, CampaignPlan, CampaignSummary, CampaignReport, TargetCounts, CampaignAction, CampaignStatus };
+export type BreakdownRow = CampaignReport['byChannel'][number];
+
+export interface HistoryEntry {
+  occurredAt: string;
+  actor: string;
+  action: string;
+  detail: unknown;
+}
+
+/** The lifecycle actions that are a plain POST with {version, reason}. */
+export type TransitionAction = Exclude<CampaignAction, 'edit' | 'delete' | 'adjust'>;
+
+type ListQuery = Partial<Omit<CampaignListQuery, 'status'>> & { status?: CampaignStatus };
+
+/** All campaigns, or with `inbox` the approval inbox: submitted campaigns the user neither wrote nor submitted. */
+export const useCampaigns = (query: ListQuery, inbox = false) => useApi<CampaignList>(inbox ? '/api/campaigns/inbox' : '/api/campaigns', query);
+
+export const useCampaign = (id: number | null) => useApi<Campaign>(id === null ? null : `/api/campaigns/${id}`);
+
+export const useCampaignHistory = (id: number) => useApi<HistoryEntry[]>(`/api/campaigns/${id}/history`);
+
+export const useCampaignReport = (id: number) => useApi<CampaignReport>(`/api/campaigns/${id}/report`);
+
+export const createCampaign = (plan: CampaignPlan) => api<Campaign>('/api/campaigns', { method: 'POST', body: plan });
+
+export const updateCampaign = (id: number, plan: CampaignPlan, version: number) =>
+  api<Campaign>(`/api/campaigns/${id}`, { method: 'PUT', body: { ...plan, version } });
+
+export const deleteCampaign = (id: number, version: number) => api<void>(`/api/campaigns/${id}`, { method: 'DELETE', query: { version } });
+
+export const transitionCampaign = (id: number, action: TransitionAction, version: number, reason?: string) =>
+  api<Campaign>(`/api/campaigns/${id}/${action}`, { method: 'POST', body: reason ? { version, reason } : { version } });
+
+/** The changes allowed while a campaign runs or is paused (budget actuals, waves, channel rules). */
+export const adjustCampaign = (id: number, body: AdjustBody) => api<Campaign>(`/api/campaigns/${id}/adjust`, { method: 'POST', body });
+
+/** Downloads the report CSV with the session's token (a plain link would carry none). */
+export async function downloadReportCsv(id: number): Promise<void> {
+  const response = await fetch(`/api/campaigns/${id}/report.csv`, { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as { code?: string; message?: string; field?: string };
+    throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText, problem.field);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `campaign-${id}-report.csv`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A campaign changed by someone else since it was read. */
+export const isStale = (error: unknown): boolean => error instanceof ApiError && error.status === 409 && error.code === 'STALE_VERSION';
