@@ -130,6 +130,20 @@ describe('the demo province', () => {
     }
   });
 
+  it('drops the campaigns made on the old province when it makes a new one, and keeps users and segments', async () => {
+    const again = await tempStore('demo-regenerate');
+    try {
+      await generateProvince(again, { subscribers: 200, seed: 3 });
+      await again.run(`INSERT INTO campaigns (name, category, status, plan, created_by) VALUES ('飞信推广', 'vas', 'draft', '{}', 'planner')`);
+      await again.run(`INSERT INTO segments (name, filter, created_by) VALUES ('students', '{"field":"age","op":"lt","value":25}', 'planner')`);
+      await generateProvince(again, { subscribers: 200, seed: 4 });
+      expect((await again.one<{ n: number }>('SELECT count(*) AS n FROM campaigns'))!.n).toBe(0);
+      expect((await again.one<{ n: number }>('SELECT count(*) AS n FROM segments'))!.n).toBe(1);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('refuses a bad size or seed, naming the field, and changes nothing', async () => {
     const before = await tableChecksums(store);
     await expect(generateProvince(store, { subscribers: 0, seed: 1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', field: 'subscribers' });

@@ -46,7 +46,7 @@ const program = new Command()
 
 program
   .command('demo')
-  .description('Generate a deterministic demo province (replaces the data in the database)')
+  .description('Generate a deterministic demo province (replaces the province data, its tariff runs and campaigns)')
   .addOption(dbOption())
   .option('--subscribers <n>', 'number of subscribers', positiveInt('--subscribers'), 20_000)
   .option('--seed <s>', 'random seed: the same seed gives the same data', positiveInt('--seed'), 1)

@@ -116,7 +116,8 @@ export function validateDemoOptions(options: DemoOptions): Required<DemoOptions>
 }
 
 /**
- * Replaces the province's data with a generated one. Users, jobs, audit and saved segments stay.
+ * Replaces the province's data with a generated one, and drops the tariff runs and campaigns made
+ * on the old one. Users, jobs, audit, settings and saved segments stay.
  * Each step commits on its own — one transaction around hundreds of millions of inserted rows
  * costs DuckDB more than half again the time — so a failure part-way clears the province
  * rather than leaving half of one: the outcome is a whole province or an empty one.
@@ -169,9 +170,16 @@ async function defineMacros(tx: ConnectionDb): Promise<void> {
     month_us + (CAST(floor(unit(h, 0) * days) AS BIGINT) * 86400 + CAST(hour AS BIGINT) * 3600 + CAST(floor(unit(h, 2) * 3600) AS BIGINT)) * 1000000)`);
 }
 
+// Work about the old province's customers that means nothing in a new one: tariff simulation
+// runs and campaigns (their targets, exclusions and resources), children first.
+const provinceDependents = [
+  'tariff_run_results', 'tariff_run_targets', 'tariff_runs',
+  'campaign_targets', 'campaign_exclusions', 'campaign_resources', 'campaigns',
+];
+
 async function clearProvince(c: ConnectionDb): Promise<void> {
   await c.run('BEGIN TRANSACTION');
-  for (const table of [...provinceTables, 'customer_features', 'import_batches']) await c.run(`DELETE FROM ${table}`);
+  for (const table of [...provinceDependents, ...provinceTables, 'customer_features', 'import_batches']) await c.run(`DELETE FROM ${table}`);
   await c.run('COMMIT');
 }
 

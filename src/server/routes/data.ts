@@ -107,7 +107,7 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
       schema: {
         tags: ['data'],
         ...secured,
-        summary: 'Regenerate the demo province (replaces all data) as a tracked job',
+        summary: 'Regenerate the demo province (replaces the province data, its tariff runs and campaigns) as a tracked job',
         body: Type.Object({
           subscribers: Type.Integer({ minimum: 100, maximum: 2_000_000 }),
           seed: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),
