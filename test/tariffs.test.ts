@@ -8,7 +8,8 @@ import type { BillLine, CustomerMonth, GprsCdr, MessageCdr, VoiceCdr, WlanCdr } 
 import { compilePlan } from '../src/tariffs/compile.ts';
 import { validatePlan, type TariffPlan } from '../src/tariffs/plan.ts';
 import { priceAll, priceProfile, rerate } from '../src/tariffs/price.ts';
-import { profileSpecFor, usageProfileSql, usageProfilesFor } from '../src/tariffs/profile.ts';
+import { profileSpecFor, usageProfileBatch, usageProfileSql, usageProfilesFor } from '../src/tariffs/profile.ts';
+import { MonthTotals } from '../src/tariffs/totals.ts';
 import { rateCall, rateMonth, usageEvent } from '../src/tariffs/reference.ts';
 import type { Store } from '../src/store/store.ts';
 import { addSubscriber, tempStore } from './builders.ts';
@@ -405,6 +406,19 @@ describe('the fast path on a real database', () => {
           if (method === 'reference') expect(named[k % named.length].allowances.length).toBeGreaterThan(0);
           expect(priceProfile(spec, k % named.length, profiles[Math.floor(k / named.length)]).exact).toBe(method === 'profile');
         });
+        // the simulation's totals: the same fen wherever the profile prices, NaN where it cannot
+        const batch = await usageProfileBatch(store, { subscriberIds: ids }, months, spec);
+        const totals = new MonthTotals(spec);
+        const rules = totals.rulesFor(batch);
+        const out = new Float64Array(named.length);
+        for (let k = 0; k < profiles.length; k++) {
+          totals.price(batch, rules, k, 0, named.length, out);
+          named.forEach((_, j) => {
+            const c = charges[k * named.length + j];
+            if (Number.isNaN(out[j])) expect(c.method === 'reference' || batch.residuals.has(k)).toBe(true);
+            else expect([c.method, out[j]]).toEqual(['profile', c.totalFen]);
+          });
+        }
       }),
       // no shrinking: each run writes to the database, and the first counterexample says enough
       { numRuns: 60, seed: 20240104, endOnFailure: true },

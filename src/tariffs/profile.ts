@@ -76,7 +76,16 @@ export interface UsageProfile {
 }
 
 /** Whose usage: a list of subscriber ids, or SQL selecting subscriber_id (e.g. a segment's members). */
-export type ProfileTarget = { subscriberIds: number[] } | { members: { sql: string; params: Record<string, string | number> } };
+export type ProfileTarget =
+  | { subscriberIds: number[] }
+  | {
+      members: { sql: string; params: Record<string, string | number> };
+      /**
+       * Bounds of the members' ids, when known: put on the CDR tables themselves, so that DuckDB
+       * skips the row groups of other subscribers instead of scanning every CDR for each chunk.
+       */
+      range?: { lo: number; hi: number };
+    };
 
 // --- the spec: what the candidate plans need ---------------------------------------------
 
@@ -228,11 +237,14 @@ function targetSql(target: ProfileTarget, b: Binder): { sql: string; params: Sql
   return { sql: `SELECT s.subscriber_id, s.city_code AS home FROM subscribers s WHERE s.subscriber_id IN (${target.members.sql})`, params: target.members.params };
 }
 
+/** 'YYYY-MM' → YYYYMM: months are grouped and filtered as integers, not formatted text, per CDR. */
+const monthKey = (month: string) => Number(month.replace('-', ''));
+
 function monthRange(months: string[], b: Binder) {
   const sorted = [...months].sort();
   const [y, m] = sorted[sorted.length - 1].split('-').map(Number);
   const end = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01 00:00:00`;
-  return { from: b.value(`${sorted[0]}-01 00:00:00`), to: b.value(end), list: b.value(sorted.join(',')) };
+  return { from: b.value(`${sorted[0]}-01 00:00:00`), to: b.value(end), list: b.value(sorted.map(monthKey).join(',')) };
 }
 
 /** The one pass over the CDR tables: rows per subscriber × month × class × cell (+ residual calls). */
@@ -241,8 +253,13 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
   const who = targetSql(target, b);
   const range = monthRange(months, b);
   const routes = spec.routes.length > 0 ? b.value(spec.routes.join(',')) : null;
-  const when = (col: string) => `${col} >= CAST(${range.from} AS TIMESTAMP) AND ${col} < CAST(${range.to} AS TIMESTAMP)`;
-  const meters = spec.meters.map((m, i) => `sum(${meterSql(m, b)}) AS m${i}`);
+  const ids = 'range' in target && target.range ? { lo: b.int(target.range.lo), hi: b.int(target.range.hi) } : null;
+  const when = (col: string) => {
+    const t = `${col} >= CAST(${range.from} AS TIMESTAMP) AND ${col} < CAST(${range.to} AS TIMESTAMP)`;
+    const alias = col.split('.')[0];
+    return ids ? `${t} AND ${alias}.subscriber_id BETWEEN ${ids.lo} AND ${ids.hi}` : t;
+  };
+  const meters = spec.meters.map((m, i) => `sum(CAST(${meterSql(m, b)} AS DOUBLE)) AS m${i}`);
   const sql = `
     WITH target AS (${who.sql}),
     usage AS (
@@ -263,8 +280,8 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
       FROM cdr_wlan w JOIN target g ON g.subscriber_id = w.subscriber_id WHERE ${when('w.start_time')}
     ),
     timed AS (
-      SELECT *, strftime(t, '%Y-%m') AS month, CAST(hour(t) * 3600 + minute(t) * 60 + second(t) AS BIGINT) AS tod
-      FROM usage WHERE list_contains(string_split(${range.list}, ','), strftime(t, '%Y-%m'))
+      SELECT *, CAST(year(t) * 100 + month(t) AS INTEGER) AS month, CAST(hour(t) * 3600 + minute(t) * 60 + second(t) AS BIGINT) AS tod
+      FROM usage WHERE list_contains(CAST(string_split(${range.list}, ',') AS INTEGER[]), CAST(year(t) * 100 + month(t) AS INTEGER))
     ),
     placed AS (SELECT *, ${cellSql(spec, b)} AS packed FROM timed),
     marked AS (
@@ -272,26 +289,173 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
         (timed AND ${b.value(spec.split)} AND q > packed % ${packBase} - tod) AS residual
       FROM placed
     )
-    SELECT sid, month, cls, CAST(cell AS INTEGER) AS cell,
+    SELECT CAST(sid AS INTEGER) AS sid, month, cls, CAST(cell AS INTEGER) AS cell,
       CASE WHEN residual THEN strftime(t, '%Y-%m-%d %H:%M:%S') END AS rt,
-      CASE WHEN residual THEN q END AS rq,
-      count(*) AS n, sum(q) AS quantity, sum(orig) AS orig${meters.map((m) => `, ${m}`).join('')}
+      CAST(CASE WHEN residual THEN q END AS DOUBLE) AS rq,
+      CAST(count(*) AS DOUBLE) AS n, CAST(sum(q) AS DOUBLE) AS quantity, CAST(sum(orig) AS DOUBLE) AS orig${meters.map((m) => `, ${m}`).join('')}
     FROM marked
     GROUP BY sid, month, cls, cell, rt, rq`;
   return { sql, params: { ...who.params, ...b.params } as SqlParams };
 }
 
-interface ProfileSqlRow {
-  sid: number;
-  month: string;
-  cls: string;
-  cell: number;
-  rt: string | null;
-  rq: number | null;
-  n: number;
-  quantity: number;
-  orig: number;
-  [meter: string]: unknown;
+/**
+ * The profiles of a chunk of customers in flat arrays rather than an object per row: the fast
+ * pricer reads them in tight loops, and objects (`profileAt`) are built only for the few
+ * customer-months that need the general path. Profile k is subscriber ⌊k / months⌋ in month
+ * k mod months; its rows are rowStart[k] … rowStart[k + 1] − 1.
+ */
+export interface ProfileBatch {
+  months: string[];
+  subscriberIds: number[];
+  homeCities: string[];
+  /** the class of each row, as an index into `classes` */
+  classes: string[];
+  cls: Int32Array;
+  cell: Int32Array;
+  n: Float64Array;
+  quantity: Float64Array;
+  originalFen: Float64Array;
+  /** row r's statistic for meter i is stats[r * meters + i] */
+  meters: number;
+  stats: Float64Array;
+  rowStart: Int32Array;
+  /** by profile index, only for profiles that have them */
+  residuals: Map<number, ResidualCall[]>;
+  bills: BillLine[][];
+}
+
+export const profileCount = (batch: ProfileBatch) => batch.subscriberIds.length * batch.months.length;
+
+/** Profile k as objects, for the general pricer and the reference fallback. */
+export function profileAt(batch: ProfileBatch, k: number): UsageProfile {
+  const M = batch.months.length;
+  const rows: ProfileRow[] = [];
+  for (let r = batch.rowStart[k]; r < batch.rowStart[k + 1]; r++) {
+    const stats = new Array<number>(batch.meters);
+    for (let i = 0; i < batch.meters; i++) stats[i] = batch.stats[r * batch.meters + i];
+    rows.push({ cls: batch.classes[batch.cls[r]], cell: batch.cell[r], n: batch.n[r], quantity: batch.quantity[r], originalFen: batch.originalFen[r], stats });
+  }
+  const s = Math.floor(k / M);
+  return {
+    subscriberId: batch.subscriberIds[s],
+    month: batch.months[k % M],
+    homeCity: batch.homeCities[s],
+    rows,
+    residuals: batch.residuals.get(k) ?? [],
+    bills: batch.bills[k],
+  };
+}
+
+/** The target's bill items per month (YYYYMM), in the order the per-call path lists them. */
+function billsSql(target: ProfileTarget, months: string[]): { sql: string; params: SqlParams } {
+  const b = new Binder();
+  const who = targetSql(target, b);
+  const monthList = b.value(months.map(monthKey).join(','));
+  const ids = 'range' in target && target.range ? `AND b.subscriber_id BETWEEN ${b.int(target.range.lo)} AND ${b.int(target.range.hi)}` : '';
+  const sql = `
+    SELECT CAST(sid AS INTEGER) AS sid, month, CAST(item AS VARCHAR) AS item, CAST(amount AS DOUBLE) AS amount FROM (
+      SELECT b.subscriber_id AS sid, CAST(year(b.bill_month) * 100 + month(b.bill_month) AS INTEGER) AS month, b.item, sum(b.amount_fen) AS amount
+      FROM bills b WHERE b.subscriber_id IN (SELECT subscriber_id FROM (${who.sql})) ${ids}
+        AND list_contains(CAST(string_split(${monthList}, ',') AS INTEGER[]), CAST(year(b.bill_month) * 100 + month(b.bill_month) AS INTEGER))
+      GROUP BY ALL)
+    ORDER BY sid, month, item`;
+  return { sql, params: { ...who.params, ...b.params } as SqlParams };
+}
+
+/**
+ * Usage profiles of the target's subscribers for the given months ('YYYY-MM'), one per
+ * subscriber × month (months without usage included, so the monthly fee is never missed),
+ * read from DuckDB as columns.
+ */
+export async function usageProfileBatch(db: Db, target: ProfileTarget, months: string[], spec: ProfileSpec): Promise<ProfileBatch> {
+  const sortedMonths = [...months].sort();
+  const M = sortedMonths.length;
+  const b = new Binder();
+  const who = targetSql(target, b);
+  const subscribers = months.length === 0 ? [] : await db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams);
+  const sidIndex = new Map(subscribers.map((s, i) => [s.subscriber_id, i]));
+  const monthIndex = new Map(sortedMonths.map((m, i) => [monthKey(m), i]));
+  const profiles = subscribers.length * M;
+  const meters = spec.meters.length;
+
+  const { sql, params } = months.length === 0 ? { sql: '', params: {} } : usageProfileSql(spec, target, months);
+  const cols = months.length === 0 ? [] : await db.columns(sql, params);
+  const [sidCol, monthCol, clsCol, cellCol, rtCol, rqCol, nCol, quantityCol, origCol] = cols as [
+    Float64Array, Float64Array, string[], Float64Array, Array<string | null>, Float64Array, Float64Array, Float64Array, Float64Array,
+  ];
+  const statCols = cols.slice(9) as Float64Array[];
+  const total = sidCol?.length ?? 0;
+
+  // counting sort of the result rows by profile, leaving residual calls aside
+  const profileOf = new Int32Array(total);
+  const counts = new Int32Array(profiles + 1);
+  const residuals = new Map<number, ResidualCall[]>();
+  for (let r = 0; r < total; r++) {
+    const s = sidIndex.get(sidCol[r]);
+    const m = monthIndex.get(monthCol[r]);
+    const k = s === undefined || m === undefined ? -1 : s * M + m;
+    profileOf[r] = k;
+    if (k < 0) continue;
+    if (rtCol[r] !== null) {
+      let list = residuals.get(k);
+      if (!list) residuals.set(k, (list = []));
+      list.push({ cls: clsCol[r], start: rtCol[r]!, quantity: rqCol[r], n: nCol[r], originalFen: origCol[r] });
+      profileOf[r] = -1;
+      continue;
+    }
+    counts[k + 1]++;
+  }
+  const rowStart = new Int32Array(profiles + 1);
+  for (let k = 0; k < profiles; k++) rowStart[k + 1] = rowStart[k] + counts[k + 1];
+  const rows = rowStart[profiles];
+  const next = rowStart.slice(0, profiles);
+  const classIds = new Map<string, number>();
+  const classes: string[] = [];
+  const batch: ProfileBatch = {
+    months: sortedMonths,
+    subscriberIds: subscribers.map((s) => s.subscriber_id),
+    homeCities: subscribers.map((s) => s.home),
+    classes,
+    cls: new Int32Array(rows),
+    cell: new Int32Array(rows),
+    n: new Float64Array(rows),
+    quantity: new Float64Array(rows),
+    originalFen: new Float64Array(rows),
+    meters,
+    stats: new Float64Array(rows * meters),
+    rowStart,
+    residuals,
+    bills: Array.from({ length: profiles }, () => []),
+  };
+  for (let r = 0; r < total; r++) {
+    const k = profileOf[r];
+    if (k < 0) continue;
+    const at = next[k]++;
+    const cls = clsCol[r];
+    let id = classIds.get(cls);
+    if (id === undefined) {
+      id = classes.length;
+      classes.push(cls);
+      classIds.set(cls, id);
+    }
+    batch.cls[at] = id;
+    batch.cell[at] = cellCol[r];
+    batch.n[at] = nCol[r];
+    batch.quantity[at] = exact(quantityCol[r], 'a usage quantity');
+    batch.originalFen[at] = origCol[r];
+    for (let i = 0; i < meters; i++) batch.stats[at * meters + i] = exact(statCols[i][r], 'a usage statistic');
+  }
+
+  if (profiles > 0) {
+    const { sql: billSql, params: billParams } = billsSql(target, sortedMonths);
+    const [sid, month, item, amount] = (await db.columns(billSql, billParams)) as [Float64Array, Float64Array, Array<BillLine['item']>, Float64Array];
+    for (let r = 0; r < sid.length; r++) {
+      const s = sidIndex.get(sid[r]);
+      const m = monthIndex.get(month[r]);
+      if (s !== undefined && m !== undefined) batch.bills[s * M + m].push({ item: item[r], amountFen: amount[r] });
+    }
+  }
+  return batch;
 }
 
 /**
@@ -299,37 +463,6 @@ interface ProfileSqlRow {
  * subscriber × month (months without usage included, so the monthly fee is never missed).
  */
 export async function usageProfilesFor(db: Db, target: ProfileTarget, months: string[], spec: ProfileSpec): Promise<UsageProfile[]> {
-  if (months.length === 0) return [];
-  const b = new Binder();
-  const who = targetSql(target, b);
-  const subscribers = await db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams);
-  const profiles = new Map<string, UsageProfile>();
-  for (const s of subscribers) {
-    for (const month of [...months].sort()) {
-      profiles.set(`${s.subscriber_id}|${month}`, { subscriberId: s.subscriber_id, month, homeCity: s.home, rows: [], residuals: [], bills: [] });
-    }
-  }
-  const { sql, params } = usageProfileSql(spec, target, months);
-  for (const r of await db.query<ProfileSqlRow>(sql, params)) {
-    const p = profiles.get(`${r.sid}|${r.month}`);
-    if (!p) continue;
-    if (r.rt !== null) {
-      p.residuals.push({ cls: r.cls, start: r.rt, quantity: r.rq!, n: r.n, originalFen: r.orig });
-      continue;
-    }
-    const stats = spec.meters.map((_, i) => exact(Number(r[`m${i}`]), 'a usage statistic'));
-    p.rows.push({ cls: r.cls, cell: r.cell, n: r.n, quantity: exact(r.quantity, 'a usage quantity'), originalFen: r.orig, stats });
-  }
-  const bb = new Binder();
-  const whoBills = targetSql(target, bb);
-  const monthList = bb.value([...months].sort().join(','));
-  const bills = await db.query<{ sid: number; month: string; item: BillLine['item']; amount: number }>(
-    `SELECT b.subscriber_id AS sid, strftime(b.bill_month, '%Y-%m') AS month, CAST(b.item AS VARCHAR) AS item, sum(b.amount_fen) AS amount
-     FROM bills b WHERE b.subscriber_id IN (SELECT subscriber_id FROM (${whoBills.sql}))
-       AND list_contains(string_split(${monthList}, ','), strftime(b.bill_month, '%Y-%m'))
-     GROUP BY ALL ORDER BY ALL`,
-    { ...whoBills.params, ...bb.params } as SqlParams,
-  );
-  for (const bill of bills) profiles.get(`${bill.sid}|${bill.month}`)?.bills.push({ item: bill.item, amountFen: bill.amount });
-  return [...profiles.values()];
+  const batch = await usageProfileBatch(db, target, months, spec);
+  return Array.from({ length: profileCount(batch) }, (_, k) => profileAt(batch, k));
 }

@@ -11,12 +11,13 @@ import { InvalidInput, NotFound } from '../store/errors.ts';
 import type { Db, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns, type AddOn } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
-import type { BillItem } from './classes.ts';
+import type { BillItem, BillLine } from './classes.ts';
 import type { MonthCharge } from './month.ts';
 import { validatePlan, type TariffPlan } from './plan.ts';
 import { customerMonthsFor } from './cdrs.ts';
 import { priceProfile } from './price.ts';
-import { profileSpecFor, usageProfilesFor, type ProfileSpec, type UsageProfile } from './profile.ts';
+import { profileAt, profileSpecFor, usageProfileBatch, type ProfileBatch, type ProfileSpec, type UsageProfile } from './profile.ts';
+import { MonthTotals } from './totals.ts';
 import { rateMonth } from './reference.ts';
 
 const monthPattern = '^\\d{4}-(0[1-9]|1[0-2])$';
@@ -223,6 +224,7 @@ async function targetCustomers(db: Db, runId: number, range: { lo: number; hi: n
  * target (a GPRS-pack holder keeps the pack under every plan), one profile pass per chunk.
  */
 async function runSimulation(store: Store, runId: number, prepared: PreparedSimulation, progress: Progress): Promise<SimulationSummary> {
+  let writing: Promise<void> = Promise.resolve();
   try {
     progress(0, 'reading the target');
     const addOns = await tariffAddOns(store);
@@ -233,30 +235,48 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
       return prepared.plans.map((plan) => validatePlan(withAddOns(plan, held)));
     });
     const spec = profileSpecFor(variants);
-    const P = prepared.plans.length;
+    const totals = new MonthTotals(spec);
     const setIndex = new Map(sets.map((s, i) => [s, i]));
 
     const ids = everyone.map((c) => c.sid);
     const chunks = Math.ceil(ids.length / chunkSize);
-    for (let k = 0; k < chunks; k++) {
-      const slice = everyone.slice(k * chunkSize, (k + 1) * chunkSize);
+    const sliceOf = (k: number) => everyone.slice(k * chunkSize, (k + 1) * chunkSize);
+    const profileChunk = (k: number) => {
+      const slice = sliceOf(k);
       const lo = slice[0].sid;
       const hi = slice[slice.length - 1].sid;
-      const bySid = new Map(slice.map((c) => [c.sid, c]));
       const target = {
         members: { sql: 'SELECT subscriber_id FROM tariff_run_targets WHERE run_id = $run_id AND subscriber_id BETWEEN $chunk_lo AND $chunk_hi', params: { run_id: runId, chunk_lo: lo, chunk_hi: hi } },
+        range: { lo, hi },
       };
-      progress((k + 0.1) / chunks, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${ids.length}`);
-      const profiles = await usageProfilesFor(store, target, prepared.months, spec);
-      const rows = await priceChunk(store, spec, prepared, slice, profiles, setIndex, addOns);
-      await store.run(
-        `INSERT INTO tariff_run_results
-         SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
-           r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
-         FROM (SELECT unnest(from_json($rows, '${resultStructure}')) AS r)`,
-        { run: runId, rows: JSON.stringify(rows) },
-      );
-      progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
+      const batch = usageProfileBatch(store, target, prepared.months, spec);
+      batch.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      return batch;
+    };
+    // A pipeline: DuckDB profiles chunk k + 1 and stores chunk k − 1's results while JS prices
+    // chunk k, so that both cores work.
+    let next = chunks > 0 ? profileChunk(0) : null;
+    try {
+      for (let k = 0; k < chunks; k++) {
+        const slice = sliceOf(k);
+        progress((k + 0.1) / chunks, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${ids.length}`);
+        const batch = await next!;
+        next = k + 1 < chunks ? profileChunk(k + 1) : null;
+        const rows = await priceChunk(store, totals, prepared, slice, batch, setIndex, addOns);
+        await writing;
+        writing = store.run(
+          `INSERT INTO tariff_run_results
+           SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
+             r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
+           FROM (SELECT unnest(from_json($rows, '${resultStructure}')) AS r)`,
+          { run: runId, rows: JSON.stringify(rows) },
+        );
+        progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
+      }
+      await writing;
+    } finally {
+      // nothing may still be writing or reading when the run is summarized or cleaned up
+      await Promise.allSettled([writing, next]);
     }
     progress(0.98, 'summarizing');
     const summary = await computeSummary(store, runId);
@@ -324,79 +344,115 @@ export type Note =
   | { code: 'partialMonths'; billed: number; of: number };
 
 /**
- * Prices a chunk customer by customer, so that only one customer's month charges are alive at a
- * time (a million customers × 20 plans never sit in memory); the customer-months a profile cannot
- * price exactly go to the per-call reference rater together, with their CDRs loaded once.
+ * Prices a chunk customer by customer: month totals under every plan from the profile batch
+ * (`MonthTotals`, no line objects); the customer-months it leaves to the general profile pricer,
+ * and those to the per-call reference rater, which go together with their CDRs loaded once.
+ * Full month charges are built only for the plan a customer is recommended, for its notes.
  */
 async function priceChunk(
   db: Db,
-  spec: ProfileSpec,
+  totals: MonthTotals,
   prepared: PreparedSimulation,
   customers: TargetCustomer[],
-  profiles: UsageProfile[],
+  batch: ProfileBatch,
   setIndex: Map<string, number>,
   addOns: Map<string, AddOn>,
 ): Promise<ResultRow[]> {
+  const spec = totals.spec;
   const P = prepared.plans.length;
-  const byCustomer = new Map<number, UsageProfile[]>();
-  for (const p of profiles) {
-    let list = byCustomer.get(p.subscriberId);
-    if (!list) byCustomer.set(p.subscriberId, (list = []));
-    list.push(p);
-  }
+  const M = batch.months.length;
+  const rules = totals.rulesFor(batch);
+  const indexOf = new Map(batch.subscriberIds.map((sid, i) => [sid, i]));
+  const out = new Float64Array(P);
   interface Deferred {
     at: number;
-    customer: TargetCustomer;
-    billed: UsageProfile[];
-    charges: MonthCharge[][];
-    pending: Array<{ plan: number; month: number; variant: number }>;
+    priced: PricedCustomer;
+    pending: Array<{ plan: number; month: number }>;
   }
   const rows: ResultRow[] = [];
   const deferred: Deferred[] = [];
   for (const customer of customers) {
+    const s = indexOf.get(customer.sid);
     // months without a bill (a line cancelled before them) are compared on neither side
-    const billed = (byCustomer.get(customer.sid) ?? []).filter((p) => p.bills.length > 0);
+    const billed: number[] = [];
+    if (s !== undefined) for (let m = 0; m < M; m++) if (batch.bills[s * M + m].length > 0) billed.push(s * M + m);
     const base = setIndex.get(customer.addOns.join(','))! * P;
-    const charges: MonthCharge[][] = prepared.plans.map(() => new Array<MonthCharge>(billed.length));
+    const priced: PricedCustomer = { customer, batch, billed, base, costs: new Array<number>(P).fill(0), charges: new Map(), profiles: [] };
     const pending: Deferred['pending'] = [];
-    for (let i = 0; i < P; i++) {
-      billed.forEach((profile, m) => {
-        const priced = priceProfile(spec, base + i, profile);
-        if (priced.exact) charges[i][m] = priced.charge;
-        else pending.push({ plan: i, month: m, variant: base + i });
-      });
-    }
-    if (pending.length === 0) rows.push(customerResult(prepared, customer, billed, charges, 0, addOns));
+    billed.forEach((k, m) => {
+      totals.price(batch, rules, k, base, base + P, out);
+      for (let i = 0; i < P; i++) {
+        if (!Number.isNaN(out[i])) {
+          priced.costs[i] += out[i];
+          continue;
+        }
+        const general = priceProfile(spec, base + i, profileOf(priced, m));
+        if (general.exact) keep(priced, i, m, general.charge);
+        else pending.push({ plan: i, month: m });
+      }
+    });
+    if (pending.length === 0) rows.push(customerResult(prepared, spec, priced, 0, addOns));
     else {
-      deferred.push({ at: rows.length, customer, billed, charges, pending });
+      deferred.push({ at: rows.length, priced, pending });
       rows.push(undefined as unknown as ResultRow);
     }
   }
   if (deferred.length > 0) {
-    const months = [...new Set(deferred.flatMap((d) => d.pending.map((p) => d.billed[p.month].month)))];
-    const loaded = new Map((await customerMonthsFor(db, deferred.map((d) => d.customer.sid), months)).map((cm) => [`${cm.subscriberId}|${cm.month}`, cm]));
+    const months = [...new Set(deferred.flatMap((d) => d.pending.map((p) => batch.months[d.priced.billed[p.month] % M])))];
+    const loaded = new Map((await customerMonthsFor(db, deferred.map((d) => d.priced.customer.sid), months)).map((cm) => [`${cm.subscriberId}|${cm.month}`, cm]));
     for (const d of deferred) {
       for (const p of d.pending) {
-        const profile = d.billed[p.month];
-        d.charges[p.plan][p.month] = rateMonth(spec.plans[p.variant], loaded.get(`${profile.subscriberId}|${profile.month}`)!);
+        const k = d.priced.billed[p.month];
+        const cm = loaded.get(`${d.priced.customer.sid}|${batch.months[k % M]}`)!;
+        keep(d.priced, p.plan, p.month, rateMonth(spec.plans[d.priced.base + p.plan], cm));
       }
-      rows[d.at] = customerResult(prepared, d.customer, d.billed, d.charges, d.pending.length, addOns);
+      rows[d.at] = customerResult(prepared, spec, d.priced, d.pending.length, addOns);
     }
   }
   return rows;
 }
 
+/** A customer's costs under each plan over the billed months, and the month charges built so far. */
+interface PricedCustomer {
+  customer: TargetCustomer;
+  batch: ProfileBatch;
+  /** profile indexes of the billed months */
+  billed: number[];
+  /** the customer's add-on variant of plan i is spec plan base + i */
+  base: number;
+  costs: number[];
+  /** plan × billed month → its charge, where the general pricer or the reference built one */
+  charges: Map<number, MonthCharge>;
+  /** billed month → its profile as objects, built when first needed */
+  profiles: UsageProfile[];
+}
+
+function profileOf(priced: PricedCustomer, month: number): UsageProfile {
+  return (priced.profiles[month] ??= profileAt(priced.batch, priced.billed[month]));
+}
+
+function keep(priced: PricedCustomer, plan: number, month: number, charge: MonthCharge): void {
+  priced.costs[plan] += charge.totalFen;
+  priced.charges.set(plan * priced.billed.length + month, charge);
+}
+
+/** The month charges of one plan over the billed months, for the notes of the recommended plan. */
+function chargesOf(spec: ProfileSpec, priced: PricedCustomer, plan: number): MonthCharge[] {
+  return priced.billed.map((k, m) => {
+    const known = priced.charges.get(plan * priced.billed.length + m);
+    if (known) return known;
+    const general = priceProfile(spec, priced.base + plan, profileOf(priced, m));
+    // MonthTotals priced this month, so the profile pricer can too
+    if (!general.exact) throw new Error(`month totals and the profile pricer disagree on ${priced.customer.sid} ${priced.batch.months[k % priced.batch.months.length]}`);
+    return general.charge;
+  });
+}
+
 /** One customer's result: billed vs each plan over the billed months, ranked, with notes. */
-function customerResult(
-  prepared: PreparedSimulation,
-  customer: TargetCustomer,
-  billed: UsageProfile[],
-  charges: MonthCharge[][],
-  referenceMonths: number,
-  addOns: Map<string, AddOn>,
-): ResultRow {
-  const current = billed.reduce((s, p) => s + p.bills.reduce((t, b) => t + b.amountFen, 0), 0);
-  const costs = charges.map((months) => months.reduce((s, c) => s + c.totalFen, 0));
+function customerResult(prepared: PreparedSimulation, spec: ProfileSpec, priced: PricedCustomer, referenceMonths: number, addOns: Map<string, AddOn>): ResultRow {
+  const { customer, batch, billed, costs } = priced;
+  const bills = billed.map((k) => batch.bills[k]);
+  const current = bills.reduce((s, lines) => s + lines.reduce((t, b) => t + b.amountFen, 0), 0);
   const notes: Note[] = [];
   if (billed.length < prepared.months.length && billed.length > 0) notes.push({ code: 'partialMonths', billed: billed.length, of: prepared.months.length });
   for (const id of customer.addOns) if (addOns.has(id)) notes.push({ code: 'addOn', productId: id });
@@ -420,7 +476,7 @@ function customerResult(
     .sort((a, b) => b.saving - a.saving || a.i - b.i);
   if (ranked.length === 0) return { ...base, outcome: 'no_better', ...none };
   const top = ranked[0];
-  notes.push(...usageNotes(prepared.plans[top.i], charges[top.i], billed, billed.length));
+  notes.push(...usageNotes(prepared.plans[top.i], chargesOf(spec, priced, top.i), bills, billed.length));
   return {
     ...base,
     outcome: 'better',
@@ -434,7 +490,7 @@ function customerResult(
 }
 
 /** What changes for the customer under the plan: allowances and bundles used, money by service. */
-function usageNotes(plan: TariffPlan, charges: MonthCharge[], profiles: UsageProfile[], months: number): Note[] {
+function usageNotes(plan: TariffPlan, charges: MonthCharge[], bills: BillLine[][], months: number): Note[] {
   const notes: Note[] = [];
   for (const a of plan.allowances) {
     const used = charges.reduce((s, c) => s + (c.allowances.find((x) => x.id === a.id)?.used ?? 0), 0);
@@ -448,7 +504,7 @@ function usageNotes(plan: TariffPlan, charges: MonthCharge[], profiles: UsagePro
     notes.push({ code: 'bundle', planId: plan.id, id: t.id, unitsPerMonth: Math.round(units / months), included: free, unitSize: t.unitSize });
   }
   const before: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
-  for (const p of profiles) for (const b of p.bills) before[billItemServiceOf(b.item)] += b.amountFen;
+  for (const lines of bills) for (const b of lines) before[billItemServiceOf(b.item)] += b.amountFen;
   const after: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
   for (const c of charges) {
     const s = chargeByService(c, plan);
