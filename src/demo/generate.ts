@@ -140,6 +140,8 @@ export async function generateProvince(store: Store, options: DemoOptions, progr
   let done = 0;
   await store.withConnection(async (c) => {
     await clearProvince(c);
+    // rows may land in any order (every reader sorts): inserts then run fully parallel, ~10% faster
+    await c.run('SET preserve_insertion_order = false');
     try {
       await defineMacros(c);
       for (const [label, weight, step] of steps) {
@@ -150,6 +152,8 @@ export async function generateProvince(store: Store, options: DemoOptions, progr
     } catch (error) {
       await clearProvince(c).catch(() => undefined);
       throw error;
+    } finally {
+      await c.run('RESET preserve_insertion_order');
     }
     progress(1, 'done');
   });
