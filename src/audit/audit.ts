@@ -1,6 +1,7 @@
 // The audit trail of sensitive actions (PII reveals, sign-ins, imports, approvals):
 // who did what to which target, when, with a JSON detail.
 import type { Db } from '../store/store.ts';
+import { Filters } from '../store/filters.ts';
 
 export interface AuditEntry {
   auditId: number;
@@ -24,17 +25,7 @@ export async function listAudit(
   db: Db,
   opts: { limit: number; offset: number; action?: string; actor?: string },
 ): Promise<{ total: number; items: AuditEntry[] }> {
-  const filters: string[] = [];
-  const params: Record<string, string | number> = {};
-  if (opts.action) {
-    filters.push('action = $action');
-    params.action = opts.action;
-  }
-  if (opts.actor) {
-    filters.push('actor = $actor');
-    params.actor = opts.actor;
-  }
-  const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  const { where, params } = new Filters().when(opts.action, 'action', 'action = $action').when(opts.actor, 'actor', 'actor = $actor');
   const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM audit_log ${where}`, params);
   const rows = await db.query<{ audit_id: number; occurred_at: string; actor: string; action: string; target: string | null; detail: string | null }>(
     `SELECT audit_id, occurred_at, actor, action, target, detail FROM audit_log ${where}

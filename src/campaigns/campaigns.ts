@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { can, type Permission, type Role } from '../auth/roles.ts';
 import { getSegment } from '../customers/segments.ts';
 import { Conflict, DomainError, InvalidInput } from '../store/errors.ts';
+import { Filters } from '../store/filters.ts';
 import type { Db, Store } from '../store/store.ts';
 import { allowedActions, isOwn, transitionRules, type CampaignAction, type CampaignStatus } from './lifecycle.ts';
 import { checkChannelRules, checkWaves, normalizeChannels, planDiff, planWindow, validatePlan, type NormalizedPlan } from './plan.ts';
@@ -346,25 +347,13 @@ export async function listCampaigns(
   query: CampaignListQuery,
   opts: { inboxFor?: string } = {},
 ): Promise<{ total: number; items: CampaignSummary[] }> {
-  const filters: string[] = [];
-  const params: Record<string, string | number | string[]> = {};
-  if (query.status?.length) {
-    filters.push('status IN (SELECT unnest($statuses))');
-    params.statuses = query.status;
-  }
-  if (query.q) {
-    filters.push('contains(lower(name), lower($q))');
-    params.q = query.q;
-  }
-  if (query.createdBy) {
-    filters.push('created_by = $created_by');
-    params.created_by = query.createdBy;
-  }
-  if (opts.inboxFor) {
-    filters.push("status = 'submitted'", 'created_by <> $me', "coalesce(submitted_by, '') <> $me");
-    params.me = opts.inboxFor;
-  }
-  const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  const filters = new Filters()
+    .when(query.status?.length ? query.status : undefined, 'statuses', 'status IN (SELECT unnest($statuses))')
+    .when(query.q, 'q', 'contains(lower(name), lower($q))')
+    .when(query.createdBy, 'created_by', 'created_by = $created_by');
+  // the inbox: submitted by someone else, for the approver
+  if (opts.inboxFor) filters.always("status = 'submitted' AND created_by <> $me AND coalesce(submitted_by, '') <> $me", { me: opts.inboxFor });
+  const { where, params } = filters;
   const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM campaigns ${where}`, params);
   const column = sortColumns[query.sort ?? 'updatedAt'];
   const order = query.order === 'asc' ? 'ASC' : 'DESC';

@@ -2,6 +2,7 @@
 // months of usage and bills) and the contact timeline across every channel (MISSION §2).
 import type { Db } from '../store/store.ts';
 import { NotFound } from '../store/errors.ts';
+import { Filters } from '../store/filters.ts';
 import { maskMsisdn } from './msisdn.ts';
 import type {
   ContactTimeline,
@@ -48,31 +49,18 @@ const masked = <T extends { msisdn: string }>(row: T, viewer: Viewer): T =>
   viewer.revealPii ? row : { ...row, msisdn: maskMsisdn(row.msisdn) };
 
 export async function listCustomers(db: Db, query: CustomerListQuery, viewer: Viewer = { revealPii: false }): Promise<CustomerList> {
-  const filters: string[] = [];
-  const params: Record<string, string | number> = {};
-  if (query.q) {
-    const q = query.q.trim();
-    if (/^\d+$/.test(q)) {
-      filters.push('(s.msisdn LIKE $qPrefix OR s.subscriber_id = TRY_CAST($q AS INTEGER))');
-      params.qPrefix = `${q}%`;
-      params.q = q;
-    } else {
-      filters.push('false');
-    }
+  const filters = new Filters();
+  const q = query.q?.trim();
+  if (q) {
+    // a number or id is all digits; anything else matches nobody
+    if (/^\d+$/.test(q)) filters.always('(s.msisdn LIKE $qPrefix OR s.subscriber_id = TRY_CAST($q AS INTEGER))', { qPrefix: `${q}%`, q });
+    else filters.always('false');
   }
-  if (query.brand) {
-    filters.push('s.brand = $brand');
-    params.brand = query.brand;
-  }
-  if (query.cityCode) {
-    filters.push('s.city_code = $cityCode');
-    params.cityCode = query.cityCode;
-  }
-  if (query.status) {
-    filters.push('s.status = $status');
-    params.status = query.status;
-  }
-  const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  filters
+    .when(query.brand, 'brand', 's.brand = $brand')
+    .when(query.cityCode, 'cityCode', 's.city_code = $cityCode')
+    .when(query.status, 'status', 's.status = $status');
+  const { where, params } = filters;
   // tenure grows as join_date falls, so its sort runs the other way
   const direction = (query.sort === 'tenureMonths') !== (query.order === 'desc') ? 'DESC' : 'ASC';
   const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM subscribers s ${where}`, params);
@@ -195,17 +183,10 @@ export async function contactTimeline(db: Db, subscriberId: number, query: Conta
     SELECT order_time, 'order', channel_id, 'order', product_id, status, NULL, action
     FROM orders WHERE subscriber_id = $id
   )`;
-  const filters: string[] = [];
-  const params: Record<string, string | number> = { id: subscriberId };
-  if (query.channelId) {
-    filters.push('"channelId" = $channelId');
-    params.channelId = query.channelId;
-  }
-  if (query.type) {
-    filters.push('type = $type');
-    params.type = query.type;
-  }
-  const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
+  const { where, params: filterParams } = new Filters()
+    .when(query.channelId, 'channelId', '"channelId" = $channelId')
+    .when(query.type, 'type', 'type = $type');
+  const params = { ...filterParams, id: subscriberId };
   const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${timeline} t ${where}`, params);
   const items = await db.query<ContactTimeline['items'][number]>(
     `SELECT strftime(time, '%Y-%m-%d %H:%M:%S') AS time, source, "channelId", type, business, outcome, "durationS", detail

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db, Store } from '../store/store.ts';
 import { NotFound } from '../store/errors.ts';
+import { Filters } from '../store/filters.ts';
 
 /** Reports progress of long work: fraction in [0, 1] and an optional human message. */
 export type Progress = (fraction: number, message?: string) => void;
@@ -46,8 +47,7 @@ export async function getJob(db: Db, jobId: string): Promise<Job> {
 }
 
 export async function listJobs(db: Db, opts: { limit: number; offset: number; kind?: string }): Promise<{ total: number; items: Job[] }> {
-  const where = opts.kind ? 'WHERE kind = $kind' : '';
-  const params: Record<string, string> = opts.kind ? { kind: opts.kind } : {};
+  const { where, params } = new Filters().when(opts.kind, 'kind', 'kind = $kind');
   const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM jobs ${where}`, params);
   const items = await db.query<Job>(
     `SELECT ${jobColumns} FROM jobs ${where} ORDER BY created_at DESC, job_id LIMIT $limit OFFSET $offset`,

@@ -8,7 +8,8 @@ import { compileSegment, getSegment, segmentMembersSql } from '../customers/segm
 import { maskMsisdn } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { InvalidInput, NotFound } from '../store/errors.ts';
-import type { Db, Store } from '../store/store.ts';
+import { Filters } from '../store/filters.ts';
+import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns, type AddOn } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
 import type { BillItem, BillLine } from './classes.ts';
@@ -708,26 +709,14 @@ const resultColumns = `r.subscriber_id AS "subscriberId", s.msisdn, CAST(s.brand
   r.revenue_change_fen AS "revenueChangeFen", r.reference_months AS "referenceMonths", CAST(r.notes AS VARCHAR) AS notes,
   s.dnd, CAST(s.status AS VARCHAR) AS status`;
 
-function resultFilter(runId: number, q: Partial<ResultQuery>): { where: string; params: Record<string, string | number> } {
-  const conds = ['r.run_id = $run'];
-  const params: Record<string, string | number> = { run: runId };
-  if (q.outcome) {
-    conds.push('r.outcome = $outcome');
-    params.outcome = q.outcome;
-  }
-  if (q.bestPlanId) {
-    conds.push('list_contains(r.best_plan_ids, $best)');
-    params.best = q.bestPlanId;
-  }
-  if (q.currentPlanId) {
-    conds.push('r.current_plan_id = $current');
-    params.current = q.currentPlanId;
-  }
-  if (q.brand) {
-    conds.push('s.brand = $brand');
-    params.brand = q.brand;
-  }
-  return { where: conds.join(' AND '), params };
+function resultFilter(runId: number, q: Partial<ResultQuery>): { where: string; params: Record<string, SqlValue> } {
+  const filters = new Filters()
+    .always('r.run_id = $run', { run: runId })
+    .when(q.outcome, 'outcome', 'r.outcome = $outcome')
+    .when(q.bestPlanId, 'best', 'list_contains(r.best_plan_ids, $best)')
+    .when(q.currentPlanId, 'current', 'r.current_plan_id = $current')
+    .when(q.brand, 'brand', 's.brand = $brand');
+  return { where: filters.all, params: filters.params };
 }
 
 function toResult(row: ResultSqlRow, planIds: string[], revealPii: boolean): CustomerResult {

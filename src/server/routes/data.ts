@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import { generateProvince } from '../../demo/generate.ts';
 import { describeImportKinds, importFile, importKinds, type ImportKind } from '../../ingest/import.ts';
+import { listImportBatches } from '../../ingest/batches.ts';
 import { startJob } from '../../jobs/jobs.ts';
 import { InvalidInput } from '../../store/errors.ts';
 import { currentUser, requires } from '../auth.ts';
@@ -48,14 +49,7 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
     },
     async (request) => {
       const { page, pageSize } = request.query;
-      const total = await store.one<{ n: number }>('SELECT count(*) AS n FROM import_batches');
-      const items = await store.query(
-        `SELECT batch_id AS "batchId", kind, file_name AS "fileName", file_sha256 AS "fileSha256", row_count AS rows, source,
-           strftime(imported_at, '%Y-%m-%d %H:%M:%S') AS "importedAt"
-         FROM import_batches ORDER BY batch_id DESC LIMIT $limit OFFSET $offset`,
-        { limit: pageSize, offset: (page - 1) * pageSize },
-      );
-      return { total: total?.n ?? 0, items: items as never };
+      return listImportBatches(store, { limit: pageSize, offset: (page - 1) * pageSize });
     },
   );
 
