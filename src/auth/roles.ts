@@ -23,16 +23,24 @@ export const permissions = [
   'campaigns.evaluate',
   'campaigns.feedback',
   'campaigns.settings',
+  'models.read',
+  'models.train',
+  'models.settings',
+  'tags.comment',
+  'policy.read',
+  'policy.write',
+  'channels.manage',
+  'worklists.work',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  planner: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.write', 'tariffs.simulate', 'tariffs.push', 'campaigns.read', 'campaigns.write', 'campaigns.evaluate', 'campaigns.feedback'],
-  approver: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.approve'],
-  analyst: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.simulate', 'campaigns.read', 'campaigns.evaluate'],
-  operator: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.feedback'],
-  auditor: ['customers.read', 'jobs.read', 'audit.read', 'campaigns.read'],
+  planner: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.write', 'tariffs.simulate', 'tariffs.push', 'campaigns.read', 'campaigns.write', 'campaigns.evaluate', 'campaigns.feedback', 'models.read', 'tags.comment', 'policy.read'],
+  approver: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.approve', 'models.read', 'policy.read'],
+  analyst: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.simulate', 'campaigns.read', 'campaigns.evaluate', 'models.read', 'models.train', 'models.settings', 'tags.comment', 'policy.read'],
+  operator: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.feedback', 'models.read', 'tags.comment', 'worklists.work'],
+  auditor: ['customers.read', 'jobs.read', 'audit.read', 'campaigns.read', 'models.read', 'policy.read'],
 };
 
 export function permissionsOf(role: Role): Permission[] {

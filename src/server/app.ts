@@ -16,6 +16,7 @@ import { segmentRoutes } from './routes/segments.ts';
 import { platformRoutes } from './routes/platform.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
+import { channelRoutes } from './routes/channels.ts';
 
 export async function buildApp(context: ServerContext, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -42,6 +43,7 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
   segmentRoutes(app, context);
   tariffRoutes(app, context);
   campaignRoutes(app, context);
+  channelRoutes(app, context);
 
   const webDist = context.config.webDist;
   const hasConsole = fs.existsSync(path.join(webDist, 'index.html'));

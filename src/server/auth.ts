@@ -3,12 +3,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { can, type Permission } from '../auth/roles.ts';
 import { userForToken, type User } from '../auth/users.ts';
+import { authenticateChannel, type ChannelCaller } from '../channels/keys.ts';
 import { Forbidden, Unauthorized } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     user?: User;
+    channel?: ChannelCaller;
   }
 }
 
@@ -36,4 +38,17 @@ export function requires(store: Store, permission?: Permission) {
 export function currentUser(request: FastifyRequest): User {
   if (!request.user) throw new Unauthorized();
   return request.user;
+}
+
+/** A preHandler for channel systems: the X-Channel-Key header names the calling channel. */
+export function requiresChannel(store: Store) {
+  return async (request: FastifyRequest, _reply: FastifyReply) => {
+    const header = request.headers['x-channel-key'];
+    request.channel = await authenticateChannel(store, Array.isArray(header) ? header[0] : header);
+  };
+}
+
+export function currentChannel(request: FastifyRequest): ChannelCaller {
+  if (!request.channel) throw new Unauthorized('This route is for channel systems: send an X-Channel-Key');
+  return request.channel;
 }

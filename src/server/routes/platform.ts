@@ -1,4 +1,4 @@
-// Health, overview, channels, jobs and audit: the platform-wide read routes.
+// Health, overview, jobs and audit: the platform-wide read routes.
 import { Type } from '@sinclair/typebox';
 import { Overview, overview } from '../../analytics/overview.ts';
 import { listAudit } from '../../audit/audit.ts';
@@ -71,28 +71,6 @@ export function platformRoutes(app: App, { store, startup }: ServerContext): voi
     '/api/overview',
     { preHandler: requires(store, 'customers.read'), schema: { tags: ['analytics'], ...secured, summary: 'Province overview', response: { 200: Overview } } },
     async () => overview(store),
-  );
-
-  app.get(
-    '/api/channels',
-    {
-      preHandler: requires(store),
-      schema: {
-        tags: ['platform'],
-        ...secured,
-        summary: 'Contact channels',
-        response: {
-          200: Type.Array(
-            Type.Object({ channelId: Type.String(), nameZh: Type.String(), nameEn: Type.String(), kind: Type.String(), dailyCapacity: Type.Union([Type.Integer(), Type.Null()]) }),
-          ),
-        },
-      },
-    },
-    async () =>
-      store.query(
-        `SELECT channel_id AS "channelId", name_zh AS "nameZh", name_en AS "nameEn", kind, daily_capacity AS "dailyCapacity"
-         FROM channels ORDER BY channel_id`,
-      ),
   );
 
   app.get(
