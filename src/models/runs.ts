@@ -149,5 +149,5 @@ export async function listModelRuns(
 
 export async function modelRunLog(db: Db, runId: number): Promise<Array<{ at: string; message: string }>> {
   await getModelRun(db, runId);
-  return db.query(`SELECT strftime(at, '%Y-%m-%d %H:%M:%S') AS at, message FROM model_run_log WHERE run_id = $id ORDER BY at, rowid`, { id: runId });
+  return db.query(`SELECT strftime(logged_at, '%Y-%m-%d %H:%M:%S') AS at, message FROM model_run_log WHERE run_id = $id ORDER BY logged_at, rowid`, { id: runId });
 }

@@ -22,7 +22,7 @@ CREATE TABLE model_runs (
 
 CREATE TABLE model_run_log (
   run_id INTEGER NOT NULL,
-  at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
+  logged_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
   message VARCHAR NOT NULL
 );
 
