@@ -13,19 +13,24 @@ export type Role = 'admin' | 'planner' | 'approver' | 'analyst' | 'operator' | '
 export interface Client {
   app: App;
   call(as: Role, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown): Promise<{ status: number; body: any; text: string }>;
+  /** The session token of a role (signing in on first use), for requests `call` does not fit. */
+  token(as: Role): Promise<string>;
 }
 
 export async function campaignApp(store: Store): Promise<Client> {
   await ensureDemoUsers(store);
   const app = await buildApp({ store, config: loadConfig(), startup: { jobId: null, error: null } });
   const tokens: Partial<Record<Role, string>> = {};
-  const call: Client['call'] = async (as, method, url, body) => {
+  const token = async (as: Role): Promise<string> => {
     if (!tokens[as]) {
       const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: as, password: 'yiti-demo' } });
       expect(login.statusCode).toBe(200);
       tokens[as] = login.json().token;
     }
-    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${tokens[as]}` }, ...(body === undefined ? {} : { payload: body as object }) });
+    return tokens[as]!;
+  };
+  const call: Client['call'] = async (as, method, url, body) => {
+    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${await token(as)}` }, ...(body === undefined ? {} : { payload: body as object }) });
     let parsed: unknown = null;
     try {
       parsed = res.json();
@@ -34,7 +39,7 @@ export async function campaignApp(store: Store): Promise<Client> {
     }
     return { status: res.statusCode, body: parsed, text: res.body };
   };
-  return { app, call };
+  return { app, call, token };
 }
 
 /**

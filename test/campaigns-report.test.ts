@@ -1,6 +1,7 @@
 // Targets and evaluation on a hand-made province of 200 subscribers: who is excluded and why, the
 // reproducible control split, waves and channel rules, then outcomes and orders fed by hand and a
 // report whose every number is checked against those counts.
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getCampaignRow } from '../src/campaigns/campaigns.ts';
 import { compareProportions } from '../src/campaigns/stats.ts';
@@ -294,6 +295,22 @@ describe('tracking and evaluation', () => {
     expect(lines).toContain('metric,value');
     expect(lines.some((l) => l.startsWith('uplift_p_value,0.'))).toBe(true);
     expect(lines).toContain('warning_BUDGET_OVERRUN,gifts_materials: 120000 fen spent against a budget of 100000 fen');
+  });
+
+  it('exports the same report as an Excel workbook with a breakdown and a summary sheet', async () => {
+    const csv = (await client.call('analyst', 'GET', `/api/campaigns/${id}/report.csv`)).text.slice(1).split('\r\n');
+    const res = await client.app.inject({ method: 'GET', url: `/api/campaigns/${id}/report.xlsx`, headers: { authorization: `Bearer ${await client.token('analyst')}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(res.rawPayload as never);
+    const breakdown = workbook.getWorksheet('breakdown')!;
+    const rows = breakdown.getSheetValues().slice(1) as unknown[][];
+    const account = rows.find((r) => r[1] === 'channel' && r[2] === 'account_mgr')!.slice(1);
+    const csvAccount = csv.find((l) => l.startsWith('channel,account_mgr,'))!.split(',');
+    expect(account.slice(0, 9).map(String)).toEqual(csvAccount.slice(0, 9));
+    const summary = workbook.getWorksheet('summary')!.getSheetValues().slice(1) as unknown[][];
+    expect(summary.find((r) => r[1] === 'warning_BUDGET_OVERRUN')?.[2]).toBe('gifts_materials: 120000 fen spent against a budget of 100000 fen');
   });
 
   it('freezes the report when the campaign is evaluated', async () => {

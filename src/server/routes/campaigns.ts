@@ -21,7 +21,8 @@ import {
 } from '../../campaigns/campaigns.ts';
 import { transitionRules } from '../../campaigns/lifecycle.ts';
 import { recordOutcomes } from '../../campaigns/outcomes.ts';
-import { CampaignReport, reportCsv } from '../../campaigns/report.ts';
+import { reportCsv, reportXlsx } from '../../campaigns/export.ts';
+import { CampaignReport } from '../../campaigns/report.ts';
 import { applyForResource, decideResource, listResources, recordResourceUsage } from '../../campaigns/resources.ts';
 import { targetCounts } from '../../campaigns/targets.ts';
 import {
@@ -222,6 +223,20 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="campaign-${request.params.id}-report.csv"`);
       return reply.send(reportCsv(report));
+    },
+  );
+
+  app.get(
+    '/api/campaigns/:id/report.xlsx',
+    {
+      preHandler: requires(store, 'campaigns.read'),
+      schema: { ...common, summary: 'The report as an Excel workbook (breakdown and summary sheets)', params: IdParams, response: { 404: ErrorBody, 409: ErrorBody } },
+    },
+    async (request, reply) => {
+      const report = await campaignReport(store, request.params.id);
+      reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      reply.header('content-disposition', `attachment; filename="campaign-${request.params.id}-report.xlsx"`);
+      return reply.send(await reportXlsx(report));
     },
   );
 

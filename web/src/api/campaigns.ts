@@ -44,9 +44,9 @@ export const transitionCampaign = (id: number, action: TransitionAction, version
 /** The changes allowed while a campaign runs or is paused (budget actuals, waves, channel rules). */
 export const adjustCampaign = (id: number, body: AdjustBody) => api<Campaign>(`/api/campaigns/${id}/adjust`, { method: 'POST', body });
 
-/** Downloads the report CSV with the session's token (a plain link would carry none). */
-export async function downloadReportCsv(id: number): Promise<void> {
-  const response = await fetch(`/api/campaigns/${id}/report.csv`, { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
+/** Downloads the report (CSV or Excel) with the session's token (a plain link would carry none). */
+export async function downloadReport(id: number, format: 'csv' | 'xlsx'): Promise<void> {
+  const response = await fetch(`/api/campaigns/${id}/report.${format}`, { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { code?: string; message?: string; field?: string };
     throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText, problem.field);
@@ -54,7 +54,7 @@ export async function downloadReportCsv(id: number): Promise<void> {
   const url = URL.createObjectURL(await response.blob());
   const link = document.createElement('a');
   link.href = url;
-  link.download = `campaign-${id}-report.csv`;
+  link.download = `campaign-${id}-report.${format}`;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

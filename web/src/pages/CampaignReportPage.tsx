@@ -6,7 +6,7 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Statistic, Table, Tag, Tooltip } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useNavigate, useParams } from 'react-router-dom';
-import { downloadReportCsv, useCampaignReport, type BreakdownRow, type CampaignReport } from '../api/campaigns.ts';
+import { downloadReport, useCampaignReport, type BreakdownRow, type CampaignReport } from '../api/campaigns.ts';
 import { useChannels } from '../api/platform.ts';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
@@ -26,18 +26,18 @@ export default function CampaignReportPage() {
   const { t } = useLabels();
   const navigate = useNavigate();
   const { data: report, error, reload } = useCampaignReport(id);
-  const [exporting, setExporting] = useState(false);
+  const [exporting, setExporting] = useState<'csv' | 'xlsx' | null>(null);
   const [exportError, setExportError] = useState<Error | undefined>();
 
-  const exportCsv = async () => {
-    setExporting(true);
+  const exportReport = async (format: 'csv' | 'xlsx') => {
+    setExporting(format);
     setExportError(undefined);
     try {
-      await downloadReportCsv(id);
+      await downloadReport(id, format);
     } catch (e) {
       setExportError(e as Error);
     } finally {
-      setExporting(false);
+      setExporting(null);
     }
   };
 
@@ -55,8 +55,11 @@ export default function CampaignReportPage() {
           <>
             <Button onClick={() => navigate(`/campaigns/${id}`)}>{t('campaign.openDetail')}</Button>
             <Button onClick={reload}>{t('common.refresh')}</Button>
-            <Button type="primary" icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()} data-testid="report-csv">
+            <Button icon={<DownloadOutlined />} loading={exporting === 'csv'} onClick={() => void exportReport('csv')} data-testid="report-csv">
               {t('campaign.report.exportCsv')}
+            </Button>
+            <Button type="primary" icon={<DownloadOutlined />} loading={exporting === 'xlsx'} onClick={() => void exportReport('xlsx')} data-testid="report-xlsx">
+              {t('campaign.report.exportXlsx')}
             </Button>
           </>
         }
