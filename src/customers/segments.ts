@@ -192,7 +192,8 @@ export function compileSegment(filter: unknown): CompiledSegment {
         if (typeof c.business !== 'string') fail(`${at}.business`, 'must be a business code');
         conds.push(`e.business = ${bind(c.business as string)}`);
       }
-      return `(SELECT count(*) FROM contact_events e WHERE e.subscriber_id = s.subscriber_id AND ${conds.join(' AND ')}) >= ${bind(atLeast as number)}`;
+      // a semi-join on one grouped scan of the window, not a count per subscriber
+      return `s.subscriber_id IN (SELECT e.subscriber_id FROM contact_events e WHERE ${conds.join(' AND ')} GROUP BY e.subscriber_id HAVING count(*) >= ${bind(atLeast as number)})`;
     }
     if ('field' in node) {
       for (const k of keys) if (!['field', 'op', 'value'].includes(k)) fail(`${path}.${k}`, 'is not part of a field condition (field, op, value)');
