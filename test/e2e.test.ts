@@ -314,7 +314,11 @@ describe('closed-loop campaigns in the console', () => {
       await page.getByTestId('campaign-create').click();
       await page.getByTestId('campaign-name').fill(name);
       const next = () => page.getByTestId('step-next').click();
-      await next(); // → budget
+      await next(); // → budget: 5,000 yuan for gifts and materials
+      await page.getByTestId('budget-add').click();
+      await page.getByTestId('budget-item-0').click();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('budget-planned-0').fill('5000');
       await next(); // → offers
       await page.getByTestId('offer-add').click();
       await page.getByTestId('offer-product-0').fill('FETION');
@@ -358,9 +362,35 @@ describe('closed-loop campaigns in the console', () => {
       await approverPage.locator('[data-testid="campaign-status"][data-status="approved"]').waitFor();
       const history = await apiFromPage<Array<{ actor: string; action: string }>>(approverPage, `/api/campaigns/${campaignId}/history`);
       expect(history.map((h) => `${h.actor}:${h.action}`)).toEqual(['planner:campaign.create', 'planner:campaign.submit', 'approver:campaign.approve']);
+
+      // the planner applies for gifts against the budget: too much is refused, 1,000 yuan is taken;
+      // the approver approves it on the resources tab
+      await page.reload();
+      await page.getByRole('tab', { name: '营销资源' }).click();
+      const apply = async (quantity: string) => {
+        await page.getByTestId('resource-apply').click();
+        await page.getByTestId('resource-kind').click();
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        await page.getByTestId('resource-description').fill('礼品：飞信定制 U 盘');
+        await page.getByLabel('数量').fill(quantity);
+        await page.getByTestId('resource-apply-ok').click();
+      };
+      await apply('1000');
+      await page.getByText('exceeds what is left of the gifts_materials budget').waitFor();
+      await page.locator('.ant-modal-close').click();
+      await apply('100');
+      await page.locator('[data-testid="resources"] tr.ant-table-row', { hasText: '飞信定制' }).waitFor();
+      await approverPage.reload();
+      await approverPage.getByRole('tab', { name: '营销资源' }).click();
+      await approverPage.locator('[data-testid^="resource-approve-"]').click();
+      await approverPage.locator('.ant-modal-confirm-btns .ant-btn-primary').click();
+      await approverPage.locator('[data-testid="resources"] .ant-tag', { hasText: '已批准' }).waitFor();
+      const resources = await apiFromPage<Array<Record<string, unknown>>>(approverPage, `/api/campaigns/${campaignId}/resources`);
+      expect(resources).toEqual([expect.objectContaining({ kind: 'gift', status: 'approved', appliedBy: 'planner', decidedBy: 'approver', amountFen: 100 * 1000 })]);
     } finally {
       await planner.close();
       await approver.close();
     }
-  }, 40_000);
+  }, 60_000);
 });

@@ -1,13 +1,24 @@
 // Campaigns: list, approval inbox, the plan, lifecycle actions, targets, history and the report
 // (routes/campaigns.ts). Types come from the server's schemas so the console never drifts from them.
 import type { Static } from '@sinclair/typebox';
-import type { AdjustBody, Campaign, CampaignList as CampaignListSchema, CampaignListQuery, CampaignPlan, CampaignSummary, TargetCounts } from '../../../src/campaigns/types.ts';
+import type {
+  AdjustBody,
+  Campaign,
+  CampaignList as CampaignListSchema,
+  CampaignListQuery,
+  CampaignPlan,
+  CampaignSummary,
+  HoldoutSettings,
+  Resource,
+  ResourceApplication,
+  TargetCounts,
+} from '../../../src/campaigns/types.ts';
 import type { CampaignReport } from '../../../src/campaigns/report.ts';
 import type { CampaignAction, CampaignStatus } from '../../../src/campaigns/lifecycle.ts';
 import { api, ApiError, session, useApi } from './client.ts';
 
 export type CampaignList = Static<typeof CampaignListSchema>;
-export type { Campaign, CampaignPlan, CampaignSummary, CampaignReport, TargetCounts, CampaignAction, CampaignStatus };
+export type { Campaign, CampaignPlan, CampaignSummary, CampaignReport, TargetCounts, CampaignAction, CampaignStatus, HoldoutSettings, Resource, ResourceApplication };
 export type BreakdownRow = CampaignReport['byChannel'][number];
 
 export interface HistoryEntry {
@@ -61,3 +72,20 @@ export async function downloadReport(id: number, format: 'csv' | 'xlsx'): Promis
 
 /** A campaign changed by someone else since it was read. */
 export const isStale = (error: unknown): boolean => error instanceof ApiError && error.status === 409 && error.code === 'STALE_VERSION';
+
+// Marketing resources (gifted prepaid credit, gifts, materials): applied for, approved apart, used.
+
+export const useCampaignResources = (id: number) => useApi<Resource[]>(`/api/campaigns/${id}/resources`);
+
+export const applyForResource = (id: number, body: ResourceApplication) => api<Resource>(`/api/campaigns/${id}/resources`, { method: 'POST', body });
+
+export const decideResource = (id: number, resourceId: number, decision: 'approve' | 'reject', note?: string) =>
+  api<Resource>(`/api/campaigns/${id}/resources/${resourceId}/${decision}`, { method: 'POST', body: note ? { note } : {} });
+
+export const recordResourceUsage = (id: number, resourceId: number, usedQuantity: number) =>
+  api<Resource>(`/api/campaigns/${id}/resources/${resourceId}/usage`, { method: 'POST', body: { usedQuantity } });
+
+/** The global holdout: a fixed share of all customers never marketed. */
+export const useHoldoutSettings = () => useApi<HoldoutSettings>('/api/campaigns/settings');
+
+export const setHoldoutPercent = (holdoutPercent: number) => api<HoldoutSettings>('/api/campaigns/settings', { method: 'PUT', body: { holdoutPercent } });

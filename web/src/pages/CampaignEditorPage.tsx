@@ -326,10 +326,10 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                   {fields.map((f) => (
                     <Space key={f.key} align="baseline" wrap style={{ display: 'flex' }}>
                       <Form.Item name={[f.name, 'item']} label={t('campaign.budget.item')} rules={required(t('campaign.budget.item'))}>
-                        <Select style={{ width: 200 }} options={budgetItems.map((b) => ({ value: b, label: label('campaign.budgetItems', b) }))} />
+                        <Select style={{ width: 200 }} data-testid={`budget-item-${f.name}`} options={budgetItems.map((b) => ({ value: b, label: label('campaign.budgetItems', b) }))} />
                       </Form.Item>
                       <Form.Item name={[f.name, 'plannedYuan']} label={t('campaign.budget.planned')} rules={required(t('campaign.budget.planned'))}>
-                        <InputNumber precision={2} addonBefore="¥" style={{ width: 200 }} />
+                        <InputNumber precision={2} addonBefore="¥" style={{ width: 200 }} data-testid={`budget-planned-${f.name}`} />
                       </Form.Item>
                       <Form.Item name={[f.name, 'note']} label={t('campaign.budget.note')}>
                         <Input style={{ width: 260 }} maxLength={500} />
@@ -338,7 +338,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                     </Space>
                   ))}
                   <div style={{ marginTop: 8 }}>
-                    <Button type="dashed" icon={<PlusOutlined />} onClick={() => add()} disabled={!editable || fields.length >= budgetItems.length}>
+                    <Button type="dashed" icon={<PlusOutlined />} onClick={() => add()} disabled={!editable || fields.length >= budgetItems.length} data-testid="budget-add">
                       {t('campaign.budget.add')}
                     </Button>
                   </div>

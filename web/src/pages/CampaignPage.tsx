@@ -19,6 +19,7 @@ import {
 } from '../api/campaigns.ts';
 import type { BudgetItem } from '../../../src/campaigns/types.ts';
 import { useChannels } from '../api/platform.ts';
+import { CampaignResources } from '../components/CampaignResources.tsx';
 import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
@@ -63,6 +64,7 @@ export default function CampaignPage() {
         items={[
           { key: 'overview', label: t('campaign.detail.overview'), children: <Overview campaign={campaign} /> },
           { key: 'targets', label: t('campaign.detail.targets'), children: <Targets targets={campaign.targets} /> },
+          { key: 'resources', label: t('campaign.detail.resources'), children: <CampaignResources campaign={campaign} /> },
           {
             key: 'history',
             label: t('campaign.detail.history'),

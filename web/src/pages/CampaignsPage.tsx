@@ -9,6 +9,7 @@ import { useCampaigns, type CampaignStatus, type CampaignSummary } from '../api/
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { HoldoutSetting } from '../components/HoldoutSetting.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { count } from '../money.ts';
@@ -64,6 +65,11 @@ export default function CampaignsPage({ inbox = false }: { inbox?: boolean }) {
           />
         </Space>
       </Card>
+      {!inbox && (
+        <Card size="small" style={{ marginBottom: 16 }}>
+          <HoldoutSetting />
+        </Card>
+      )}
       <ErrorAlert error={error} onRetry={reload} />
       <Card size="small">
         <Table<CampaignSummary>
