@@ -10,10 +10,13 @@ export const Channel = Type.Object({
   nameEn: Type.String(),
   kind: Type.String(),
   dailyCapacity: Type.Union([Type.Integer(), Type.Null()]),
+  /** What one marketing contact costs on the channel (fen). */
+  contactCostFen: Type.Integer(),
 });
 export type Channel = Static<typeof Channel>;
 
-const channelColumns = `channel_id AS "channelId", name_zh AS "nameZh", name_en AS "nameEn", kind, daily_capacity AS "dailyCapacity"`;
+const channelColumns = `channel_id AS "channelId", name_zh AS "nameZh", name_en AS "nameEn", kind, daily_capacity AS "dailyCapacity",
+  coalesce(contact_cost_fen, 0) AS "contactCostFen"`;
 
 export async function listChannels(db: Db): Promise<Channel[]> {
   return db.query<Channel>(`SELECT ${channelColumns} FROM channels ORDER BY channel_id`);
