@@ -15,6 +15,8 @@ export interface Config {
   /** Directory the built console is served from. */
   webDist: string;
   logLevel: string;
+  /** Where lists for the channel systems are written (CSV + manifest); default: outbox next to the database. */
+  outboxDir: string;
 }
 
 function intFrom(name: string, fallback: number): number {
@@ -29,8 +31,9 @@ function intFrom(name: string, fallback: number): number {
 
 export function loadConfig(): Config {
   const root = process.cwd();
+  const dbPath = path.resolve(root, process.env.YITI_DB ?? 'data/yiti.duckdb');
   return {
-    dbPath: path.resolve(root, process.env.YITI_DB ?? 'data/yiti.duckdb'),
+    dbPath,
     host: process.env.YITI_HOST ?? '127.0.0.1',
     port: intFrom('YITI_PORT', 8080),
     timeZone: process.env.YITI_TZ ?? 'Asia/Shanghai',
@@ -38,5 +41,6 @@ export function loadConfig(): Config {
     demoSeed: intFrom('YITI_DEMO_SEED', 1),
     webDist: path.resolve(root, process.env.YITI_WEB_DIST ?? 'web/dist'),
     logLevel: process.env.YITI_LOG_LEVEL ?? 'info',
+    outboxDir: process.env.YITI_OUTBOX ? path.resolve(root, process.env.YITI_OUTBOX) : path.join(path.dirname(dbPath), 'outbox'),
   };
 }

@@ -13,6 +13,21 @@ import { computeReport, type CampaignReport } from './report.ts';
 import { holdoutCounts, holdoutSetting, materializeTargets, rerouteTargets, targetCounts } from './targets.ts';
 import type { AdjustBody, Campaign, CampaignListQuery, CampaignSummary, CampaignUpdate, HoldoutSettings, TransitionBody } from './types.ts';
 
+type CampaignChangeListener = (change: { campaignId: number; status: CampaignStatus }) => void;
+const changeListeners = new WeakMap<Store, Set<CampaignChangeListener>>();
+
+/** Subscribes to committed status changes and adjustments (the contact policy's live offers follow them). */
+export function onCampaignChange(store: Store, listener: CampaignChangeListener): () => void {
+  let set = changeListeners.get(store);
+  if (!set) changeListeners.set(store, (set = new Set()));
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+function publishCampaignChange(store: Store, campaignId: number, status: CampaignStatus): void {
+  for (const listener of changeListeners.get(store) ?? []) listener({ campaignId, status });
+}
+
 export interface Actor {
   username: string;
   role: Role;
@@ -270,6 +285,7 @@ export async function transitionCampaign(store: Store, campaignId: number, actio
     detail.version = await saveVersion(tx, row, sets, params);
     await audit(tx, actor, action, campaignId, detail);
   });
+  publishCampaignChange(store, campaignId, transitionRules[action].to!);
   return getCampaign(store, campaignId, actor);
 }
 
@@ -336,7 +352,8 @@ export async function adjustCampaign(store: Store, campaignId: number, body: Adj
       end_date: cols.end_date,
     });
     await audit(tx, actor, 'adjust', campaignId, { status: row.status, version, reason: body.reason?.trim() || null, changes, rerouted });
-  });
+    return row.status;
+  }).then((status) => publishCampaignChange(store, campaignId, status));
   return getCampaign(store, campaignId, actor);
 }
 

@@ -3,6 +3,7 @@
 // now they arrive through the API; the execution issue's channel feedback will write the same rows.
 // A batch is checked whole before any row is written; a row already recorded is skipped, not doubled.
 import { recordAudit } from '../audit/audit.ts';
+import { publishContacts, type ContactFact, type ContactOutcome } from '../policy/contacts.ts';
 import { Conflict, InvalidInput } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import { authorizeFeedback, getCampaignRow, type Actor } from './campaigns.ts';
@@ -11,7 +12,8 @@ import { isCalendarDate } from './plan.ts';
 import type { OutcomeBatch } from './types.ts';
 
 export async function recordOutcomes(store: Store, campaignId: number, batch: OutcomeBatch, actor: Actor): Promise<{ recorded: number; duplicates: number }> {
-  return store.transaction(async (tx) => {
+  const facts: ContactFact[] = [];
+  const result = await store.transaction(async (tx) => {
     const row = await getCampaignRow(tx, campaignId);
     authorizeFeedback(actor);
     if (!feedbackStatuses.includes(row.status)) {
@@ -52,14 +54,15 @@ export async function recordOutcomes(store: Store, campaignId: number, batch: Ou
       throw new InvalidInput(`${field}: ${reason}`, { field, code: 'NOT_A_TARGET' });
     }
     const before = await tx.one<{ n: number }>('SELECT count(*) AS n FROM contact_events WHERE campaign_id = $key', { key: String(campaignId) });
-    await tx.run(
+    const inserted = await tx.query<{ subscriberId: number; at: string; channelId: string; outcome: string }>(
       `INSERT INTO contact_events (subscriber_id, event_time, channel_id, event_type, business, outcome, campaign_id, note)
        SELECT DISTINCT b.subscriber_id, b.at, b.channel, 'marketing', $business, CAST(b.outcome AS contact_outcome), $key, 'campaign outcome'
        FROM (SELECT unnest($ids) AS subscriber_id, CAST(unnest($times) AS TIMESTAMP) AS at, unnest($channels) AS channel, unnest($outcomes) AS outcome) b
        WHERE NOT EXISTS (
          SELECT 1 FROM contact_events e
          WHERE e.campaign_id = $key AND e.subscriber_id = b.subscriber_id AND e.event_time = b.at
-           AND e.channel_id = b.channel AND CAST(e.outcome AS VARCHAR) = b.outcome)`,
+           AND e.channel_id = b.channel AND CAST(e.outcome AS VARCHAR) = b.outcome)
+       RETURNING subscriber_id AS "subscriberId", strftime(event_time, '%Y-%m-%d %H:%M:%S') AS at, channel_id AS "channelId", CAST(outcome AS VARCHAR) AS outcome`,
       {
         ids,
         times,
@@ -72,6 +75,13 @@ export async function recordOutcomes(store: Store, campaignId: number, batch: Ou
     const after = await tx.one<{ n: number }>('SELECT count(*) AS n FROM contact_events WHERE campaign_id = $key', { key: String(campaignId) });
     const recorded = (after?.n ?? 0) - (before?.n ?? 0);
     await recordAudit(tx, actor.username, 'campaign.outcomes', `campaign:${campaignId}`, { received: batch.outcomes.length, recorded });
+    // an unanswered call was still an attempt on the customer: the policy counts it as a contact
+    const business = row.plan.offers[0]?.productId ?? 'campaign';
+    for (const r of inserted) {
+      facts.push({ subscriberId: r.subscriberId, channelId: r.channelId, at: r.at, outcome: r.outcome === 'no_answer' ? 'delivered' : (r.outcome as ContactOutcome), campaignId, offerId: business, eventId: null });
+    }
     return { recorded, duplicates: batch.outcomes.length - recorded };
   });
+  publishContacts(store, facts);
+  return result;
 }

@@ -4,7 +4,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
+import { importFeedbackFile } from '../ingest/feedback-file.ts';
 import { listJobs } from '../jobs/jobs.ts';
+import { startPropensity } from '../models/propensity.ts';
+import { listModelRuns } from '../models/runs.ts';
+import type { PropensityMetrics, PropensityRequest } from '../models/types.ts';
 import { importPlanProducts, listPlanProducts } from '../tariffs/catalogue.ts';
 import { startSimulation, type SimulationSummary } from '../tariffs/simulation.ts';
 import { DomainError, InvalidInput } from '../store/errors.ts';
@@ -202,6 +206,122 @@ tariff
       bar.stop();
       if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
       else printSummary(started.runId, summary);
+    });
+  });
+
+const feedback = program.command('feedback').description('Channel feedback: outcome events reported by the channel systems');
+
+feedback
+  .command('import')
+  .description('Import a feedback CSV (event_id, subscriber_id, campaign_id, offer_id, channel_id, outcome, event_time): all or nothing; the same file twice is a no-op')
+  .addOption(dbOption())
+  .argument('<file>', 'path of the CSV file')
+  .action(async (file: string, opts: { db: string }) => {
+    await withStore(opts.db, async (store) => {
+      const r = await importFeedbackFile(store, { file });
+      console.log(
+        r.duplicate
+          ? `${file} was already imported (batch ${r.batchId}): nothing changed.`
+          : `Imported ${r.rows.toLocaleString('en')} feedback rows from ${file} (batch ${r.batchId}): ${r.recorded.toLocaleString('en')} new events, ${(r.rows - r.recorded).toLocaleString('en')} already recorded.`,
+      );
+    });
+  });
+
+const model = program.command('model').description('Customer models: propensity, channel preference; each training is a versioned run');
+
+function printPropensity(runId: number, m: PropensityMetrics): void {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  console.log(`Propensity run ${runId}: ${m.label}`);
+  console.log(`  customers scored ${m.rows.scored}, population ${m.rows.population} (fitted on ${m.rows.fitted}, held out ${m.rows.holdout}); base rate ${pct(m.baseRate)}`);
+  console.log(`  AUC held out ${m.auc.holdout.toFixed(4)}, training ${m.auc.train.toFixed(4)}; log loss ${m.logLoss.toFixed(4)}; ${m.iterations} IRLS iterations`);
+  for (const d of m.dropped) console.log(`  left out ${d.feature}: ${d.reason}`);
+  console.log('  top attributes (coefficient per standard deviation; mean among positives / others)');
+  for (const c of m.topAttributes) {
+    const name = c.level === null ? c.feature : `${c.feature} = ${c.level}`;
+    console.log(`    ${name.padEnd(36)} ${c.coefficient >= 0 ? '+' : ''}${c.coefficient.toFixed(3)}   ${c.meanPositive?.toPrecision(4) ?? '–'} / ${c.meanNegative?.toPrecision(4) ?? '–'}`);
+  }
+  console.log('  decile  customers  positives   rate    lift  capture  scores');
+  for (const d of m.deciles) {
+    console.log(`  ${String(d.decile).padStart(6)} ${String(d.customers).padStart(10)} ${String(d.positives).padStart(10)} ${pct(d.rate).padStart(7)} ${d.lift.toFixed(2).padStart(7)} ${pct(d.capture).padStart(8)}  ${d.minScore.toFixed(1)}–${d.maxScore.toFixed(1)}`);
+  }
+}
+
+function jsonOption(name: string, text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidInput(`${name} must be JSON, got ${JSON.stringify(text)}`, { field: name.replace(/^--/, '') });
+  }
+}
+
+model
+  .command('train-propensity')
+  .description('Train a propensity model: holders of a product, a segment-defined yes/no, or a label column of any customer table (CSV/Parquet or a table)')
+  .addOption(dbOption())
+  .option('--product <id>', 'the product whose current holders are the positives')
+  .option('--filter <json>', 'a segment filter defining the positives (with --name)')
+  .option('--name <text>', 'the name of a --filter label')
+  .option('--table-file <file>', 'a CSV or Parquet customer table, loaded into a temporary table for the run')
+  .option('--table <name>', 'a customer table of the database')
+  .option('--label <column>', 'the yes/no label column of the table')
+  .option('--positive <value>', 'the label value that means yes (default for yes/no, true/false, 1/0)')
+  .option('--id <column>', 'the integer customer-id column of the table (scores are stored under it)')
+  .option('--features <list>', 'attributes to learn from, comma-separated (default: all usable)')
+  .option('--population <json>', 'train on this segment only (province)')
+  .option('--lambda <x>', 'ridge penalty', Number)
+  .option('--train-share <x>', 'share of customers to fit on; the rest is held out', Number)
+  .option('--seed <n>', 'seed of the train/held-out split', positiveInt('--seed'))
+  .option('--json', 'print the run as JSON')
+  .action(async (opts: { db: string; product?: string; filter?: string; name?: string; tableFile?: string; table?: string; label?: string; positive?: string; id?: string; features?: string; population?: string; lambda?: number; trainShare?: number; seed?: number; json?: boolean }) => {
+    const source = opts.tableFile
+      ? { kind: 'file' as const, path: opts.tableFile, ...(opts.id ? { idColumn: opts.id } : {}) }
+      : opts.table
+        ? { kind: 'table' as const, table: opts.table, idColumn: opts.id ?? '' }
+        : { kind: 'province' as const };
+    if (source.kind === 'table' && !opts.id) throw new InvalidInput('--table needs --id, the integer customer-id column', { field: 'id' });
+    const label = opts.product
+      ? { productId: opts.product }
+      : opts.filter
+        ? { filter: jsonOption('--filter', opts.filter), name: opts.name ?? 'segment' }
+        : opts.label
+          ? { column: opts.label, ...(opts.positive !== undefined ? { positive: opts.positive } : {}) }
+          : undefined;
+    if (!label) throw new InvalidInput('Say what to model: --product ID, --filter JSON --name TEXT, or --label COLUMN with --table-file/--table', { field: 'label' });
+    const request: PropensityRequest = {
+      source,
+      label,
+      ...(opts.features ? { features: opts.features.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
+      ...(opts.population ? { population: jsonOption('--population', opts.population) } : {}),
+      ...(opts.lambda !== undefined ? { lambda: opts.lambda } : {}),
+      ...(opts.trainShare !== undefined ? { trainShare: opts.trainShare } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    };
+    await withStore(opts.db, async (store) => {
+      const bar = progressBar('train propensity');
+      const started = await startPropensity(store, request, `cli:${os.userInfo().username}`, bar.update);
+      const run = await started.done.finally(() => bar.stop());
+      if (opts.json) console.log(JSON.stringify(run, null, 2));
+      else printPropensity(started.runId, run.metrics as PropensityMetrics);
+    });
+  });
+
+model
+  .command('runs')
+  .description('List model runs, newest first')
+  .addOption(dbOption())
+  .option('--model <name>', 'only this model (propensity, channel_preference, lift, …)')
+  .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
+  .action(async (opts: { db: string; model?: string; limit: number }) => {
+    await withStore(opts.db, async (store) => {
+      const { items } = await listModelRuns(store, { model: opts.model, limit: opts.limit, offset: 0 });
+      for (const r of items) {
+        const m = (r.metrics ?? {}) as { auc?: { holdout?: number } | number; accuracy?: number };
+        const auc = typeof m.auc === 'number' ? m.auc : m.auc?.holdout;
+        const figure = auc !== undefined ? `AUC ${auc.toFixed(3)}` : m.accuracy !== undefined ? `accuracy ${m.accuracy.toFixed(3)}` : '';
+        console.log(`${String(r.runId).padStart(5)}  ${r.startedAt}  ${r.model.padEnd(18)} ${r.target.padEnd(24)} v${String(r.version).padEnd(3)} ${r.status.padEnd(9)} ${r.error ?? figure}`);
+      }
+      if (items.length === 0) console.log('No model runs yet.');
     });
   });
 

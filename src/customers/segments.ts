@@ -90,6 +90,21 @@ export const SegmentFilter = Type.Recursive(
         { additionalProperties: false },
       ),
       Type.Object({ holds: Type.Object({ productId: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }) }, { additionalProperties: false }),
+      // a model run's score (src/models): e.g. propensity score ≥ 80, or a channel's preference score
+      Type.Object(
+        {
+          modelScore: Type.Object(
+            {
+              runId: Type.Integer({ minimum: 1 }),
+              label: Type.Optional(Type.String({ maxLength: 64 })),
+              op: Type.String(),
+              value: Type.Union([Type.Number(), Type.Array(Type.Number(), { minItems: 2, maxItems: 2 })]),
+            },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
       Type.Object(
         {
           contacted: Type.Object(
@@ -169,6 +184,29 @@ export function compileSegment(filter: unknown): CompiledSegment {
       }
       return `EXISTS (SELECT 1 FROM holdings h WHERE h.subscriber_id = s.subscriber_id AND h.end_date IS NULL AND h.product_id = ${bind((holds as { productId: string }).productId)})`;
     }
+    if ('modelScore' in node) {
+      const m = node.modelScore;
+      const at = `${path}.modelScore`;
+      if (!isObject(m)) return fail(at, 'must be an object such as {"runId": 12, "op": "gte", "value": 80}');
+      for (const k of Object.keys(m)) if (!['runId', 'label', 'op', 'value'].includes(k)) fail(`${at}.${k}`, 'is not part of a model-score condition (runId, label, op, value)');
+      if (!Number.isInteger(m.runId) || (m.runId as number) < 1) fail(`${at}.runId`, 'must be the id of a model run');
+      if (m.label !== undefined && (typeof m.label !== 'string' || m.label.length > 64)) fail(`${at}.label`, 'must be a score label such as a channel id');
+      const scoreOps = ['gte', 'gt', 'lte', 'lt', 'between'];
+      if (typeof m.op !== 'string' || !scoreOps.includes(m.op)) return fail(`${at}.op`, `"${String(m.op)}" is not an operator for a score; use one of ${scoreOps.join(', ')}`);
+      const score = (v: unknown, p: string): number => {
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > 100) fail(p, `must be a score from 0 to 100, got ${JSON.stringify(v)}`);
+        return v as number;
+      };
+      const own = `ms.run_id = ${bind(m.runId as number)} AND ms.subscriber_id = s.subscriber_id AND ms.label = ${bind((m.label as string | undefined) ?? '')}`;
+      if (m.op === 'between') {
+        if (!Array.isArray(m.value) || m.value.length !== 2) return fail(`${at}.value`, 'between needs [low, high]');
+        const [lo, hi] = m.value.map((v, i) => score(v, `${at}.value[${i}]`));
+        if (lo > hi) fail(`${at}.value`, `low ${lo} is above high ${hi}`);
+        return `EXISTS (SELECT 1 FROM model_scores ms WHERE ${own} AND ms.score BETWEEN ${bind(lo)} AND ${bind(hi)})`;
+      }
+      const value = score(m.value, `${at}.value`);
+      return `EXISTS (SELECT 1 FROM model_scores ms WHERE ${own} AND ms.score ${sqlOps[m.op as ComparisonOp]} ${bind(value)})`;
+    }
     if ('contacted' in node) {
       const c = node.contacted;
       const at = `${path}.contacted`;
@@ -226,7 +264,7 @@ export function compileSegment(filter: unknown): CompiledSegment {
       if (value === undefined || Array.isArray(value)) return fail(`${path}.value`, `${op} needs a single value`);
       return `(${spec.sql} ${sqlOps[op]} ${bind(scalar(`${path}.value`, spec, value))})`;
     }
-    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds or contacted`);
+    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted or modelScore`);
   };
 
   return { where: walk(filter, 'filter', 0), params };

@@ -17,6 +17,12 @@ export interface ContactFact {
   offerId: string | null;
   /** The channel's event id (feedback) or the decision id (reservations), when there is one. */
   eventId: string | null;
+  /**
+   * The real-time decision (POST /api/decide answers with its id) this fact reports on, when the
+   * channel sends it back: the policy's ledger then confirms or releases exactly that reservation.
+   * Without it, feedback is matched to the latest reservation of the same channel and offer.
+   */
+  decisionId?: string | null;
 }
 
 export type ContactListener = (facts: readonly ContactFact[]) => void;

@@ -17,6 +17,13 @@ import { platformRoutes } from './routes/platform.ts';
 import { tariffRoutes } from './routes/tariffs.ts';
 import { campaignRoutes } from './routes/campaigns.ts';
 import { channelRoutes } from './routes/channels.ts';
+import { cpcRoutes } from './routes/cpc.ts';
+import { fitRoutes } from './routes/fit.ts';
+import { tagRoutes } from './routes/tags.ts';
+import { modelRoutes } from './routes/models.ts';
+import { policyRoutes } from './routes/policy.ts';
+import { decideRoutes } from './routes/decide.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 
 export async function buildApp(context: ServerContext, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -44,6 +51,13 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
   tariffRoutes(app, context);
   campaignRoutes(app, context);
   channelRoutes(app, context);
+  cpcRoutes(app, context);
+  fitRoutes(app, context);
+  tagRoutes(app, context);
+  modelRoutes(app, context);
+  policyRoutes(app, context);
+  decideRoutes(app, context);
+  feedbackRoutes(app, context);
 
   const webDist = context.config.webDist;
   const hasConsole = fs.existsSync(path.join(webDist, 'index.html'));

@@ -87,7 +87,10 @@ class ConnectionDb implements Db {
       const rows = chunk.rowCount;
       columns.forEach((column, i) => {
         const vector = chunk.getColumnVector(i);
-        if (column instanceof Float64Array) for (let r = 0; r < rows; r++) column[at + r] = (vector.getItem(r) as number | null) ?? NaN;
+        // a vector without NULLs is copied whole (per-item access costs more than the query)
+        const bulk = vector as unknown as { items?: Float64Array | Int32Array; validity?: { data: unknown } };
+        if (column instanceof Float64Array && bulk.items && bulk.validity?.data === null) column.set(bulk.items.subarray(0, rows), at);
+        else if (column instanceof Float64Array) for (let r = 0; r < rows; r++) column[at + r] = (vector.getItem(r) as number | null) ?? NaN;
         else for (let r = 0; r < rows; r++) column[at + r] = vector.getItem(r);
       });
       at += rows;

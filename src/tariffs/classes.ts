@@ -77,6 +77,19 @@ export function domainOf(key: string): Domain {
   return classRoots[key.split(':')[0] as ClassRoot];
 }
 
+/** What a class key or bill item is about, for before/after by service. */
+export type Service = 'voice' | 'sms' | 'mms' | 'gprs' | 'wlan' | 'fee' | 'other';
+export const services: readonly Service[] = ['voice', 'sms', 'mms', 'gprs', 'wlan', 'fee', 'other'];
+
+export function serviceOfClass(key: string): Service {
+  const root = key.split(':')[0];
+  if (root.startsWith('sms')) return 'sms';
+  if (root.startsWith('mms')) return 'mms';
+  if (root.startsWith('gprs')) return 'gprs';
+  if (root === 'wlan') return 'wlan';
+  return 'voice';
+}
+
 /** Home>visited city pair named by a route-qualified roaming key, if any. */
 export function routeOf(key: string): string | null {
   const [root, q] = key.split(':');

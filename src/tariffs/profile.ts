@@ -6,7 +6,7 @@
 // by one ("residuals") so the pricer can rate them exactly.
 import type { Db, SqlParams } from '../store/store.ts';
 import { exact } from './charges.ts';
-import { gprsClassSql, messageClassSql, voiceClassSql, type BillLine } from './classes.ts';
+import { classChain, classRoots, domainOf, type BillLine, type Domain } from './classes.ts';
 import { daySeconds, weekdayOf } from './calendar.ts';
 import { compilePlan, type CompiledPlan, type CompiledRate } from './compile.ts';
 import type { DayType, TariffPlan } from './plan.ts';
@@ -36,6 +36,14 @@ export interface DayContext {
 
 export interface ProfileSpec {
   plans: CompiledPlan[];
+  /**
+   * The usage classes profiles are kept by (a row's class is its index here): the class roots
+   * and every key some plan names. A CDR's class is reduced to the most specific of these in its
+   * chain — the keys before it are named by no plan, so every plan resolves both alike.
+   */
+  classes: string[];
+  /** per meter, the domains of the classes that read it (other tables leave it at 0) */
+  meterDomains: Array<Set<Domain>>;
   /** per cell, the band under each plan */
   cells: string[][];
   contexts: DayContext[];
@@ -84,7 +92,12 @@ export type ProfileTarget =
        * Bounds of the members' ids, when known: put on the CDR tables themselves, so that DuckDB
        * skips the row groups of other subscribers instead of scanning every CDR for each chunk.
        */
-      range?: { lo: number; hi: number };
+      range?: {
+        lo: number;
+        hi: number;
+        /** most subscribers in the range are members: aggregate the range, then keep the members */
+        dense?: boolean;
+      };
     };
 
 // --- the spec: what the candidate plans need ---------------------------------------------
@@ -140,8 +153,9 @@ function cellPartition(plans: CompiledPlan[]): { cells: string[][]; contexts: Da
 export function profileSpecFor(plans: Array<TariffPlan | CompiledPlan>): ProfileSpec {
   const compiled = plans.map((p) => ('resolve' in p ? p : compilePlan(p)));
   const meters: Meter[] = [];
+  const meterDomains: Array<Set<Domain>> = [];
   const meterIds = new Map<string, number>();
-  const meter = (m: Meter) => {
+  const meter = (m: Meter, classes: string[]) => {
     const key =
       m.kind === 'units'
         ? `u:${m.from}:${m.to}:${m.increment}`
@@ -150,23 +164,37 @@ export function profileSpecFor(plans: Array<TariffPlan | CompiledPlan>): Profile
     if (id === undefined) {
       id = meters.length;
       meters.push(m);
+      meterDomains.push(new Set());
       meterIds.set(key, id);
     }
+    for (const c of classes) meterDomains[id].add(domainOf(c));
     return id;
   };
-  const whole = (increment: number) => meter({ kind: 'units', from: 0, to: null, increment });
+  const whole = (increment: number, classes: string[]) => meter({ kind: 'units', from: 0, to: null, increment }, classes);
   const planMeters = compiled.map((cp) => ({
     rates: cp.rates.map((r) =>
       r.linear
-        ? { groups: r.groups.map((g) => meter({ kind: 'units', from: g.from, to: g.to, increment: g.increment })) }
-        : { callCost: meter({ kind: 'callCost', rate: r, scale: cp.scale, roundAt: cp.roundAt, roundMode: cp.roundMode }) },
+        ? { groups: r.groups.map((g) => meter({ kind: 'units', from: g.from, to: g.to, increment: g.increment }, [r.key])) }
+        : { callCost: meter({ kind: 'callCost', rate: r, scale: cp.scale, roundAt: cp.roundAt, roundMode: cp.roundMode }, [r.key]) },
     ),
-    allowances: cp.allowances.map((a) => whole(a.granularity)),
-    tiers: cp.tiers.map((t) => whole(t.unitSize)),
+    allowances: cp.allowances.map((a) => whole(a.granularity, cp.plan.allowances[a.index].classes)),
+    tiers: cp.tiers.map((t) => whole(t.unitSize, cp.plan.tieredCharges[t.index].classes)),
   }));
   const { cells, contexts } = cellPartition(compiled);
+  const named = new Set(
+    compiled.flatMap(({ plan: p }) => [
+      ...p.rates.map((r) => r.class),
+      ...p.tieredCharges.flatMap((t) => t.classes),
+      ...p.carry,
+      ...p.exclude,
+      ...p.monthCaps.flatMap((c) => c.classes),
+      ...p.allowances.flatMap((a) => a.classes),
+    ]),
+  );
   return {
     plans: compiled,
+    classes: [...new Set([...Object.keys(classRoots), ...[...named].sort()])],
+    meterDomains,
     cells,
     contexts,
     meters,
@@ -193,8 +221,12 @@ class Binder {
 }
 
 const packBase = 100_000;
+const dayNumber = (date: string) => Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / 86_400_000;
 
-/** cell * 100000 + end of the cell's span (seconds of day), from columns t (timestamp) and tod. */
+/**
+ * cell * 100000 + end of the cell's span (seconds of day), from integer columns day (days since
+ * 1970-01-01) and tod: integer arithmetic per CDR, no date functions or text.
+ */
 function cellSql(spec: ProfileSpec, b: Binder): string {
   const spansCase = (ctx: DayContext) => {
     const packed = ctx.spans.map((s) => b.int(s.cell * packBase + s.to));
@@ -202,10 +234,11 @@ function cellSql(spec: ProfileSpec, b: Binder): string {
     return whens.length === 0 ? packed[0] : `(CASE ${whens.join(' ')} ELSE ${packed[packed.length - 1]} END)`;
   };
   const weekdays = spec.contexts.filter((c) => c.dates === null);
-  const weekly = `(CASE isodow(t) ${weekdays.map((c) => `WHEN ${c.weekday} THEN ${spansCase(c)}`).join(' ')} END)`;
+  // 1970-01-01 was a Thursday (ISO weekday 4)
+  const weekly = `(CASE (day + 3) % 7 + 1 ${weekdays.map((c) => `WHEN ${c.weekday} THEN ${spansCase(c)}`).join(' ')} END)`;
   const holidays = spec.contexts.filter((c) => c.dates !== null);
   if (holidays.length === 0) return weekly;
-  const whens = holidays.map((c) => `WHEN list_contains(string_split(${b.value(c.dates!.join(','))}, ','), strftime(t, '%Y-%m-%d')) THEN ${spansCase(c)}`);
+  const whens = holidays.map((c) => `WHEN list_contains(CAST(string_split(${b.value(c.dates!.map(dayNumber).join(','))}, ',') AS BIGINT[]), day) THEN ${spansCase(c)}`);
   return `(CASE ${whens.join(' ')} ELSE ${weekly} END)`;
 }
 
@@ -217,16 +250,61 @@ function unitsSql(b: Binder, from: number, to: number | null, increment: number,
   return from === 0 ? units : `(CASE WHEN ${q} > ${b.int(from)} THEN ${units} ELSE 0 END)`;
 }
 
-function meterSql(m: Meter, b: Binder): string {
-  if (m.kind === 'units') return unitsSql(b, m.from, m.to, m.increment);
+function meterSql(m: Meter, b: Binder, q = 'q'): string {
+  if (m.kind === 'units') return unitsSql(b, m.from, m.to, m.increment, q);
   const r = m.rate;
-  let cost = [b.int(r.setup), ...r.groups.map((g) => `${unitsSql(b, g.from, g.to, g.increment)} * ${b.int(g.price)}`)].join(' + ');
+  let cost = [b.int(r.setup), ...r.groups.map((g) => `${unitsSql(b, g.from, g.to, g.increment, q)} * ${b.int(g.price)}`)].join(' + ');
   if (r.capScaled !== null) cost = `least(${b.int(r.capScaled)}, ${cost})`;
   if (m.roundAt === 'month' || m.scale === 1) return `(${cost})`;
   const S = b.int(m.scale);
   if (m.roundMode === 'up') return `((${cost} + ${S} - 1) // ${S})`;
   if (m.roundMode === 'down') return `((${cost}) // ${S})`;
   return `((2 * (${cost}) + ${S}) // (2 * ${S}))`;
+}
+
+/**
+ * The code (index in spec.classes) of the class `key` qualified further by the text values of
+ * `segments` (SQL), reduced to the most specific key some plan names: a CASE per level where
+ * plans name qualifiers, else the code of `key` itself.
+ */
+function classCodeSql(spec: ProfileSpec, b: Binder, key: string, segments: string[]): string {
+  const code = (k: string) => spec.classes.indexOf(classChain(k).find((c) => spec.classes.includes(c))!);
+  const prefix = `${key}:`;
+  const next = [...new Set(spec.classes.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length).split(':')[0]))];
+  if (segments.length === 0 || next.length === 0) return String(code(key));
+  const whens = next.map((v) => `WHEN ${b.value(v)} THEN ${classCodeSql(spec, b, `${key}:${v}`, segments.slice(1))}`);
+  return `(CASE ${segments[0]} ${whens.join(' ')} ELSE ${code(key)} END)`;
+}
+
+// The classification of classes.ts (voiceClass, messageClass, gprsClass) as class codes.
+function voiceCodeSql(spec: ProfileSpec, b: Binder, home: string): string {
+  const c = (key: string, segments: string[] = []) => classCodeSql(spec, b, key, segments);
+  const group = `(CASE WHEN v.call_class = 'hmt' THEN 'hmt' ELSE coalesce(CAST(v.country_group AS VARCHAR), '0') END)`;
+  const pair = `(${home} || '>' || v.visited_city)`;
+  return `(CASE
+    WHEN v.is_vpmn THEN ${c('vpmn')}
+    WHEN v.roam_type <> 'none' THEN (CASE v.roam_type WHEN 'intra' THEN ${c('roam_intra', [pair])} WHEN 'inter' THEN ${c('roam_inter', [pair])} ELSE ${c('roam_intl', [pair])} END)
+    WHEN v.direction = 'mt' THEN ${c('mt')}
+    WHEN v.ip_prefix IS NOT NULL THEN
+      (CASE WHEN v.call_class IN ('intl', 'hmt') THEN ${c('intl_ip', ['v.ip_prefix', group])} ELSE ${c('ip', ['v.ip_prefix'])} END)
+    WHEN v.call_class = 'local' THEN ${c('local')}
+    WHEN v.call_class = 'dld' THEN ${c('dld')}
+    ELSE ${c('intl', [group])} END)`;
+}
+
+function messageCodeSql(spec: ProfileSpec, b: Binder, kind: 'sms' | 'mms'): string {
+  const c = (key: string, segments: string[] = []) => classCodeSql(spec, b, key, segments);
+  return `(CASE
+    WHEN m.direction = 'mt' THEN ${c(`${kind}_mt`)}
+    WHEN m.peer_net = 'sp' THEN ${c(`${kind}_sp`)}
+    WHEN m.peer_net = 'intl' THEN ${c(`${kind}_intl`)}
+    ELSE ${c(kind, ['CAST(m.peer_net AS VARCHAR)'])} END)`;
+}
+
+function gprsCodeSql(spec: ProfileSpec, b: Binder): string {
+  return `(CASE WHEN x.roam_type = 'intl' THEN ${classCodeSql(spec, b, 'gprs_intl', [])}
+    WHEN x.roam_type = 'none' THEN ${classCodeSql(spec, b, 'gprs', [])}
+    ELSE ${classCodeSql(spec, b, 'gprs', ['CAST(x.roam_type AS VARCHAR)'])} END)`;
 }
 
 function targetSql(target: ProfileTarget, b: Binder): { sql: string; params: SqlParams } {
@@ -240,61 +318,77 @@ function targetSql(target: ProfileTarget, b: Binder): { sql: string; params: Sql
 /** 'YYYY-MM' → YYYYMM: months are grouped and filtered as integers, not formatted text, per CDR. */
 const monthKey = (month: string) => Number(month.replace('-', ''));
 
-function monthRange(months: string[], b: Binder) {
-  const sorted = [...months].sort();
-  const [y, m] = sorted[sorted.length - 1].split('-').map(Number);
-  const end = `${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-01 00:00:00`;
-  return { from: b.value(`${sorted[0]}-01 00:00:00`), to: b.value(end), list: b.value(sorted.map(monthKey).join(',')) };
+/** Seconds since 1970-01-01 (naive local time) of the first instant of a month and of the next. */
+function monthBounds(month: string): [number, number] {
+  const [y, m] = month.split('-').map(Number);
+  return [Date.UTC(y, m - 1, 1) / 1000, Date.UTC(y, m, 1) / 1000];
 }
 
-/** The one pass over the CDR tables: rows per subscriber × month × class × cell (+ residual calls). */
+/**
+ * The one pass over the CDR tables: rows per subscriber × month × class × cell (+ residual
+ * calls). Each table is aggregated apart on one integer key (subscriber, month index, class
+ * code, cell), which DuckDB groups far faster than text columns; only the meters a table's
+ * domain can use are summed there, and for messages (one unit each) they follow from the count.
+ */
 export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months: string[]): { sql: string; params: SqlParams } {
   const b = new Binder();
   const who = targetSql(target, b);
-  const range = monthRange(months, b);
-  const routes = spec.routes.length > 0 ? b.value(spec.routes.join(',')) : null;
-  const ids = 'range' in target && target.range ? { lo: b.int(target.range.lo), hi: b.int(target.range.hi) } : null;
-  const when = (col: string) => {
-    const t = `${col} >= CAST(${range.from} AS TIMESTAMP) AND ${col} < CAST(${range.to} AS TIMESTAMP)`;
-    const alias = col.split('.')[0];
-    return ids ? `${t} AND ${alias}.subscriber_id BETWEEN ${ids.lo} AND ${ids.hi}` : t;
+  const sorted = [...months].sort();
+  const bounds = sorted.map(monthBounds);
+  const from = b.value(`${sorted[0]}-01 00:00:00`);
+  const to = b.value(new Date(bounds[bounds.length - 1][1] * 1000).toISOString().slice(0, 19).replace('T', ' '));
+  const range = 'range' in target ? target.range : undefined;
+  const ids = range ? { lo: b.int(range.lo), hi: b.int(range.hi) } : null;
+  // a dense range without directional roaming needs no join: the rows of subscribers outside the target are dropped when read
+  const joined = !(range?.dense && spec.routes.length === 0);
+  const M = sorted.length;
+  const C = spec.classes.length;
+  const X = spec.cells.length;
+  const monthSql = `(CASE ${bounds.map(([s, e], i) => `WHEN e >= ${b.int(s)} AND e < ${b.int(e)} THEN ${i}`).join(' ')} ELSE -1 END)`;
+  const cell = cellSql(spec, b);
+  const table = (name: string, alias: string, time: string, domain: Domain, q: string, code: string, timed: boolean) => {
+    const where = [`${alias}.${time} >= CAST(${from} AS TIMESTAMP)`, `${alias}.${time} < CAST(${to} AS TIMESTAMP)`];
+    if (ids) where.push(`${alias}.subscriber_id BETWEEN ${ids.lo} AND ${ids.hi}`);
+    const residual = timed && spec.split;
+    const meters = spec.meters.map((m, i) => {
+      if (!spec.meterDomains[i].has(domain)) return `CAST(0 AS DOUBLE) AS m${i}`;
+      // a message is one unit: every meter is the count times its value for one
+      if (domain === 'message') return `CAST(count(*) AS DOUBLE) * CAST(${meterSql(m, b, 'CAST(1 AS BIGINT)')} AS DOUBLE) AS m${i}`;
+      return `CAST(sum(${meterSql(m, b)}) AS DOUBLE) AS m${i}`;
+    });
+    return `
+      SELECT k, ${residual ? 'rt, rq' : 'CAST(NULL AS TIMESTAMP) AS rt, CAST(NULL AS BIGINT) AS rq'},
+        CAST(count(*) AS DOUBLE) AS n, CAST(sum(q) AS DOUBLE) AS quantity, CAST(sum(orig) AS DOUBLE) AS orig${meters.map((m) => `, ${m}`).join('')}
+      FROM (
+        SELECT *, ((CAST(sid AS BIGINT) * ${M} + month) * ${C} + cls) * ${X} + packed // ${packBase} AS k
+          ${residual ? `, CASE WHEN q > packed % ${packBase} - tod THEN t END AS rt, CASE WHEN q > packed % ${packBase} - tod THEN q END AS rq` : ''}
+        FROM (
+          SELECT *, ${monthSql} AS month, ${cell} AS packed
+          FROM (
+            SELECT *, e // 86400 AS day, e % 86400 AS tod
+            FROM (
+              SELECT ${alias}.subscriber_id AS sid, ${alias}.${time} AS t, epoch_us(${alias}.${time}) // 1000000 AS e,
+                CAST(${q} AS BIGINT) AS q, ${alias}.charge_fen AS orig, ${code} AS cls
+              FROM ${name} ${alias} ${joined ? `JOIN target g ON g.subscriber_id = ${alias}.subscriber_id` : ''}
+              WHERE ${where.join(' AND ')}))))
+      WHERE month >= 0
+      GROUP BY ALL`;
   };
-  const meters = spec.meters.map((m, i) => `sum(CAST(${meterSql(m, b)} AS DOUBLE)) AS m${i}`);
+  const home = joined ? 'g.home' : 'CAST(NULL AS VARCHAR)';
   const sql = `
     WITH target AS (${who.sql}),
-    usage AS (
-      SELECT v.subscriber_id AS sid, v.start_time AS t, CAST(v.duration_s AS BIGINT) AS q, true AS timed,
-        ${voiceClassSql('v', 'g.home', routes)} AS cls, v.charge_fen AS orig
-      FROM cdr_voice v JOIN target g ON g.subscriber_id = v.subscriber_id WHERE ${when('v.start_time')}
-      UNION ALL
-      SELECT m.subscriber_id, m.sent_time, CAST(1 AS BIGINT), false, ${messageClassSql('sms', 'm')}, m.charge_fen
-      FROM cdr_sms m JOIN target g ON g.subscriber_id = m.subscriber_id WHERE ${when('m.sent_time')}
-      UNION ALL
-      SELECT m.subscriber_id, m.sent_time, CAST(1 AS BIGINT), false, ${messageClassSql('mms', 'm')}, m.charge_fen
-      FROM cdr_mms m JOIN target g ON g.subscriber_id = m.subscriber_id WHERE ${when('m.sent_time')}
-      UNION ALL
-      SELECT x.subscriber_id, x.start_time, CAST(x.volume_kb AS BIGINT), false, ${gprsClassSql('x')}, x.charge_fen
-      FROM cdr_gprs x JOIN target g ON g.subscriber_id = x.subscriber_id WHERE ${when('x.start_time')}
-      UNION ALL
-      SELECT w.subscriber_id, w.start_time, CAST(w.duration_s AS BIGINT), true, 'wlan', w.charge_fen
-      FROM cdr_wlan w JOIN target g ON g.subscriber_id = w.subscriber_id WHERE ${when('w.start_time')}
-    ),
-    timed AS (
-      SELECT *, CAST(year(t) * 100 + month(t) AS INTEGER) AS month, CAST(hour(t) * 3600 + minute(t) * 60 + second(t) AS BIGINT) AS tod
-      FROM usage WHERE list_contains(CAST(string_split(${range.list}, ',') AS INTEGER[]), CAST(year(t) * 100 + month(t) AS INTEGER))
-    ),
-    placed AS (SELECT *, ${cellSql(spec, b)} AS packed FROM timed),
-    marked AS (
-      SELECT *, packed // ${packBase} AS cell,
-        (timed AND ${b.value(spec.split)} AND q > packed % ${packBase} - tod) AS residual
-      FROM placed
+    profiled AS (
+      ${table('cdr_voice', 'v', 'start_time', 'second', 'v.duration_s', voiceCodeSql(spec, b, home), true)}
+      UNION ALL ${table('cdr_sms', 'm', 'sent_time', 'message', '1', messageCodeSql(spec, b, 'sms'), false)}
+      UNION ALL ${table('cdr_mms', 'm', 'sent_time', 'message', '1', messageCodeSql(spec, b, 'mms'), false)}
+      UNION ALL ${table('cdr_gprs', 'x', 'start_time', 'kb', 'x.volume_kb', gprsCodeSql(spec, b), false)}
+      UNION ALL ${table('cdr_wlan', 'w', 'start_time', 'second', 'w.duration_s', classCodeSql(spec, b, 'wlan', []), true)}
     )
-    SELECT CAST(sid AS INTEGER) AS sid, month, cls, CAST(cell AS INTEGER) AS cell,
-      CASE WHEN residual THEN strftime(t, '%Y-%m-%d %H:%M:%S') END AS rt,
-      CAST(CASE WHEN residual THEN q END AS DOUBLE) AS rq,
-      CAST(count(*) AS DOUBLE) AS n, CAST(sum(q) AS DOUBLE) AS quantity, CAST(sum(orig) AS DOUBLE) AS orig${meters.map((m) => `, ${m}`).join('')}
-    FROM marked
-    GROUP BY sid, month, cls, cell, rt, rq`;
+    SELECT CAST(k // ${M * C * X} AS INTEGER) AS sid, CAST(k // ${C * X} % ${M} AS INTEGER) AS month,
+      CAST(k // ${X} % ${C} AS INTEGER) AS cls, CAST(k % ${X} AS INTEGER) AS cell,
+      strftime(rt, '%Y-%m-%d %H:%M:%S') AS rt, CAST(rq AS DOUBLE) AS rq,
+      n, quantity, orig${spec.meters.map((_, i) => `, m${i}`).join('')}
+    FROM profiled`;
   return { sql, params: { ...who.params, ...b.params } as SqlParams };
 }
 
@@ -374,14 +468,13 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   const who = targetSql(target, b);
   const subscribers = months.length === 0 ? [] : await db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams);
   const sidIndex = new Map(subscribers.map((s, i) => [s.subscriber_id, i]));
-  const monthIndex = new Map(sortedMonths.map((m, i) => [monthKey(m), i]));
   const profiles = subscribers.length * M;
   const meters = spec.meters.length;
 
   const { sql, params } = months.length === 0 ? { sql: '', params: {} } : usageProfileSql(spec, target, months);
   const cols = months.length === 0 ? [] : await db.columns(sql, params);
   const [sidCol, monthCol, clsCol, cellCol, rtCol, rqCol, nCol, quantityCol, origCol] = cols as [
-    Float64Array, Float64Array, string[], Float64Array, Array<string | null>, Float64Array, Float64Array, Float64Array, Float64Array,
+    Float64Array, Float64Array, Float64Array, Float64Array, Array<string | null>, Float64Array, Float64Array, Float64Array, Float64Array,
   ];
   const statCols = cols.slice(9) as Float64Array[];
   const total = sidCol?.length ?? 0;
@@ -392,14 +485,13 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   const residuals = new Map<number, ResidualCall[]>();
   for (let r = 0; r < total; r++) {
     const s = sidIndex.get(sidCol[r]);
-    const m = monthIndex.get(monthCol[r]);
-    const k = s === undefined || m === undefined ? -1 : s * M + m;
+    const k = s === undefined ? -1 : s * M + monthCol[r];
     profileOf[r] = k;
     if (k < 0) continue;
     if (rtCol[r] !== null) {
       let list = residuals.get(k);
       if (!list) residuals.set(k, (list = []));
-      list.push({ cls: clsCol[r], start: rtCol[r]!, quantity: rqCol[r], n: nCol[r], originalFen: origCol[r] });
+      list.push({ cls: spec.classes[clsCol[r]], start: rtCol[r]!, quantity: rqCol[r], n: nCol[r], originalFen: origCol[r] });
       profileOf[r] = -1;
       continue;
     }
@@ -409,13 +501,11 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   for (let k = 0; k < profiles; k++) rowStart[k + 1] = rowStart[k] + counts[k + 1];
   const rows = rowStart[profiles];
   const next = rowStart.slice(0, profiles);
-  const classIds = new Map<string, number>();
-  const classes: string[] = [];
   const batch: ProfileBatch = {
     months: sortedMonths,
     subscriberIds: subscribers.map((s) => s.subscriber_id),
     homeCities: subscribers.map((s) => s.home),
-    classes,
+    classes: spec.classes,
     cls: new Int32Array(rows),
     cell: new Int32Array(rows),
     n: new Float64Array(rows),
@@ -431,14 +521,7 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
     const k = profileOf[r];
     if (k < 0) continue;
     const at = next[k]++;
-    const cls = clsCol[r];
-    let id = classIds.get(cls);
-    if (id === undefined) {
-      id = classes.length;
-      classes.push(cls);
-      classIds.set(cls, id);
-    }
-    batch.cls[at] = id;
+    batch.cls[at] = clsCol[r];
     batch.cell[at] = cellCol[r];
     batch.n[at] = nCol[r];
     batch.quantity[at] = exact(quantityCol[r], 'a usage quantity');
@@ -449,6 +532,7 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   if (profiles > 0) {
     const { sql: billSql, params: billParams } = billsSql(target, sortedMonths);
     const [sid, month, item, amount] = (await db.columns(billSql, billParams)) as [Float64Array, Float64Array, Array<BillLine['item']>, Float64Array];
+    const monthIndex = new Map(sortedMonths.map((m, i) => [monthKey(m), i]));
     for (let r = 0; r < sid.length; r++) {
       const s = sidIndex.get(sid[r]);
       const m = monthIndex.get(month[r]);

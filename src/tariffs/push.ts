@@ -1,12 +1,12 @@
 // Pushing a run's recommendations to the channels that carry the tariff conversation (seed 004
 // §2.2.1.7: online hall first, store desk, outbound call): one CSV per channel with the before/
 // after comparison, and a manifest with its row count and SHA-256, in an outbox folder next to
-// the database. Until the campaign issue's channel interfaces exist this is the hand-over to CRM.
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
+// the database, written by the channels' outbox writer (atomic) and recorded as deliveries.
 import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
+import { recordDelivery } from '../channels/delivery.ts';
+import { outboxStamp, writeManifest, writeOutboxBytes } from '../channels/outbox.ts';
 import { maskMsisdn } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
@@ -80,10 +80,9 @@ export async function pushRecommendations(
     (await db.query<{ id: string; zh: string; en: string }>(`SELECT product_id AS id, name_zh AS zh, name_en AS en FROM products WHERE kind = 'tariff_plan'`)).map((p) => [p.id, p]),
   );
   const createdAt = new Date();
-  const stamp = createdAt.toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
-  const folderName = `tariff-run-${runId}-${stamp}`;
-  const folder = path.join(outboxDir(dbFile), folderName);
-  fs.mkdirSync(folder, { recursive: true });
+  const folderName = `tariff-run-${runId}-${outboxStamp(createdAt)}`;
+  const outbox = outboxDir(dbFile);
+  const folder = path.join(outbox, folderName);
   const manifests: PushManifest[] = [];
   for (const channel of request.channels) {
     // an outbound call may not reach a do-not-disturb or inactive line
@@ -117,17 +116,15 @@ export async function pushRecommendations(
         changesText(notes),
       ]);
     }
-    const file = `${channel}.csv`;
-    const bytes = Buffer.from(text, 'utf8');
-    fs.writeFileSync(path.join(folder, file), bytes);
+    const written = await writeOutboxBytes(outbox, `${folderName}/${channel}.csv`, Buffer.from(text, 'utf8'));
     const manifest: PushManifest = {
       kind: 'tariff_recommendations',
       runId,
       runName: run.name,
       channel,
-      file: `${folderName}/${file}`,
+      file: written.file,
       rows: rows.length,
-      sha256: createHash('sha256').update(bytes).digest('hex'),
+      sha256: written.sha256,
       msisdn: who.revealPii ? 'full' : 'masked',
       months: run.months,
       columns,
@@ -135,7 +132,8 @@ export async function pushRecommendations(
       createdAt: createdAt.toISOString(),
     };
     // the manifest last: a reader that sees it may trust the CSV is complete
-    fs.writeFileSync(path.join(folder, `${channel}.manifest.json`), JSON.stringify(manifest, null, 2));
+    await writeManifest(outbox, `${folderName}/${channel}.manifest.json`, manifest);
+    await recordDelivery(db, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'file', file: written.file, rows: rows.length, sha256: written.sha256, status: 'delivered', createdBy: who.username });
     manifests.push(manifest);
   }
   return { folder, manifests };

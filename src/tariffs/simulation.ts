@@ -12,13 +12,13 @@ import { Filters } from '../store/filters.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns, type AddOn } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
-import type { BillItem, BillLine } from './classes.ts';
+import { serviceOfClass, services, type BillItem, type BillLine, type Service } from './classes.ts';
 import type { MonthCharge } from './month.ts';
-import { validatePlan, type TariffPlan } from './plan.ts';
+import { allowanceUnitSize, validatePlan, type TariffPlan } from './plan.ts';
 import { customerMonthsFor } from './cdrs.ts';
 import { priceProfile } from './price.ts';
 import { profileAt, profileSpecFor, usageProfileBatch, type ProfileBatch, type ProfileSpec, type UsageProfile } from './profile.ts';
-import { MonthTotals } from './totals.ts';
+import { MonthTotals, PlanUsage, type BatchRules } from './totals.ts';
 import { rateMonth } from './reference.ts';
 
 const monthPattern = '^\\d{4}-(0[1-9]|1[0-2])$';
@@ -248,7 +248,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
       const hi = slice[slice.length - 1].sid;
       const target = {
         members: { sql: 'SELECT subscriber_id FROM tariff_run_targets WHERE run_id = $run_id AND subscriber_id BETWEEN $chunk_lo AND $chunk_hi', params: { run_id: runId, chunk_lo: lo, chunk_hi: hi } },
-        range: { lo, hi },
+        range: { lo, hi, dense: hi - lo + 1 <= 2 * slice.length },
       };
       const batch = usageProfileBatch(store, target, prepared.months, spec);
       batch.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
@@ -295,17 +295,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
 
 // --- per customer ---------------------------------------------------------------------------
 
-/** What a class key or bill item is about, for before/after by service. */
-export type Service = 'voice' | 'sms' | 'mms' | 'gprs' | 'wlan' | 'fee' | 'other';
-
-export function serviceOfClass(key: string): Service {
-  const root = key.split(':')[0];
-  if (root.startsWith('sms')) return 'sms';
-  if (root.startsWith('mms')) return 'mms';
-  if (root.startsWith('gprs')) return 'gprs';
-  if (root === 'wlan') return 'wlan';
-  return 'voice';
-}
+export { serviceOfClass, type Service } from './classes.ts';
 
 const billItemService: Record<BillItem, Service> = {
   monthly_fee: 'fee',
@@ -392,7 +382,7 @@ async function priceChunk(
         else pending.push({ plan: i, month: m });
       }
     });
-    if (pending.length === 0) rows.push(customerResult(prepared, spec, priced, 0, addOns));
+    if (pending.length === 0) rows.push(customerResult(prepared, spec, priced, 0, addOns, { totals, rules }));
     else {
       deferred.push({ at: rows.length, priced, pending });
       rows.push(undefined as unknown as ResultRow);
@@ -407,7 +397,7 @@ async function priceChunk(
         const cm = loaded.get(`${d.priced.customer.sid}|${batch.months[k % M]}`)!;
         keep(d.priced, p.plan, p.month, rateMonth(spec.plans[d.priced.base + p.plan], cm));
       }
-      rows[d.at] = customerResult(prepared, spec, d.priced, d.pending.length, addOns);
+      rows[d.at] = customerResult(prepared, spec, d.priced, d.pending.length, addOns, { totals, rules });
     }
   }
   return rows;
@@ -449,8 +439,26 @@ function chargesOf(spec: ProfileSpec, priced: PricedCustomer, plan: number): Mon
   });
 }
 
+/**
+ * What the recommended plan uses and pays by service over the billed months: from month totals
+ * where they priced every month (no charge objects), else from the month charges.
+ */
+function topPlanUsage(spec: ProfileSpec, priced: PricedCustomer, plan: number, definition: TariffPlan, fast: { totals: MonthTotals; rules: BatchRules }): PlanUsage {
+  const usage = new PlanUsage(definition.allowances.length, definition.tieredCharges.length);
+  const byTotals = priced.billed.every((k, m) => !priced.charges.has(plan * priced.billed.length + m) && !priced.batch.residuals.has(k));
+  if (byTotals && priced.billed.every((k) => !Number.isNaN(fast.totals.usage(priced.batch, fast.rules, k, priced.base + plan, usage)))) return usage;
+  return planUsageOf(definition, chargesOf(spec, priced, plan));
+}
+
 /** One customer's result: billed vs each plan over the billed months, ranked, with notes. */
-function customerResult(prepared: PreparedSimulation, spec: ProfileSpec, priced: PricedCustomer, referenceMonths: number, addOns: Map<string, AddOn>): ResultRow {
+function customerResult(
+  prepared: PreparedSimulation,
+  spec: ProfileSpec,
+  priced: PricedCustomer,
+  referenceMonths: number,
+  addOns: Map<string, AddOn>,
+  fast: { totals: MonthTotals; rules: BatchRules },
+): ResultRow {
   const { customer, batch, billed, costs } = priced;
   const bills = billed.map((k) => batch.bills[k]);
   const current = bills.reduce((s, lines) => s + lines.reduce((t, b) => t + b.amountFen, 0), 0);
@@ -477,7 +485,7 @@ function customerResult(prepared: PreparedSimulation, spec: ProfileSpec, priced:
     .sort((a, b) => b.saving - a.saving || a.i - b.i);
   if (ranked.length === 0) return { ...base, outcome: 'no_better', ...none };
   const top = ranked[0];
-  notes.push(...usageNotes(prepared.plans[top.i], chargesOf(spec, priced, top.i), bills, billed.length));
+  notes.push(...usageNotes(prepared.plans[top.i], topPlanUsage(spec, priced, top.i, prepared.plans[top.i], fast), bills, billed.length));
   return {
     ...base,
     outcome: 'better',
@@ -490,31 +498,37 @@ function customerResult(prepared: PreparedSimulation, spec: ProfileSpec, priced:
   };
 }
 
+/** What a plan's month charges use and pay by service, summed over the months. */
+function planUsageOf(plan: TariffPlan, charges: MonthCharge[]): PlanUsage {
+  const usage = new PlanUsage(plan.allowances.length, plan.tieredCharges.length);
+  for (const c of charges) {
+    plan.allowances.forEach((a, i) => (usage.allowanceUsed[i] += c.allowances.find((x) => x.id === a.id)?.used ?? 0));
+    plan.tieredCharges.forEach((t, i) => (usage.tierUnits[i] += c.lines.find((l) => l.kind === 'tier' && l.key === t.id)?.quantity ?? 0));
+    const s = chargeByService(c, plan);
+    services.forEach((service, i) => (usage.byService[i] += s[service]));
+  }
+  return usage;
+}
+
 /** What changes for the customer under the plan: allowances and bundles used, money by service. */
-function usageNotes(plan: TariffPlan, charges: MonthCharge[], bills: BillLine[][], months: number): Note[] {
+function usageNotes(plan: TariffPlan, usage: PlanUsage, bills: BillLine[][], months: number): Note[] {
   const notes: Note[] = [];
-  for (const a of plan.allowances) {
-    const used = charges.reduce((s, c) => s + (c.allowances.find((x) => x.id === a.id)?.used ?? 0), 0);
-    const quantity = charges[0]?.allowances.find((x) => x.id === a.id)?.quantity ?? 0;
+  plan.allowances.forEach((a, i) => {
+    const quantity = a.amount * allowanceUnitSize[a.unit].base;
     const domain = a.unit === 'message' ? 'message' : a.unit === 'kb' || a.unit === 'mb' ? 'kb' : 'second';
-    notes.push({ code: 'allowance', planId: plan.id, id: a.id, usedPerMonth: Math.round(used / months), quantity, domain });
-  }
-  for (const t of plan.tieredCharges) {
-    const units = charges.reduce((s, c) => s + (c.lines.find((l) => l.kind === 'tier' && l.key === t.id)?.quantity ?? 0), 0);
+    notes.push({ code: 'allowance', planId: plan.id, id: a.id, usedPerMonth: Math.round(usage.allowanceUsed[i] / months), quantity, domain });
+  });
+  plan.tieredCharges.forEach((t, i) => {
     const free = t.tiers[0].price === 0 && t.tiers[0].flatFen === 0 ? t.tiers[0].to : null;
-    notes.push({ code: 'bundle', planId: plan.id, id: t.id, unitsPerMonth: Math.round(units / months), included: free, unitSize: t.unitSize });
-  }
+    notes.push({ code: 'bundle', planId: plan.id, id: t.id, unitsPerMonth: Math.round(usage.tierUnits[i] / months), included: free, unitSize: t.unitSize });
+  });
   const before: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
   for (const lines of bills) for (const b of lines) before[billItemServiceOf(b.item)] += b.amountFen;
-  const after: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
-  for (const c of charges) {
-    const s = chargeByService(c, plan);
-    for (const k of Object.keys(after) as Service[]) after[k] += s[k];
-  }
-  const services = (Object.keys(before) as Service[])
+  const after = Object.fromEntries(services.map((s, i) => [s, usage.byService[i]])) as Record<Service, number>;
+  const shown = (Object.keys(before) as Service[])
     .filter((s) => before[s] !== 0 || after[s] !== 0)
     .sort((a, b) => Math.abs(after[b] - before[b]) - Math.abs(after[a] - before[a]));
-  for (const s of services) notes.push({ code: 'service', service: s, beforeFen: before[s], afterFen: after[s] });
+  for (const s of shown) notes.push({ code: 'service', service: s, beforeFen: before[s], afterFen: after[s] });
   return notes;
 }
 

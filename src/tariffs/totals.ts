@@ -5,14 +5,23 @@
 // cannot price exactly the same way `priceProfile` does (a call crossing a cell, an allowance
 // that runs out and leaves an order-dependent remainder) comes back as NaN, for the general
 // path; the property test holds both against the reference rater.
-import { roundToFen, tieredAmount } from './charges.ts';
-import { classChain } from './classes.ts';
+import { roundToFen } from './charges.ts';
+import { classChain, serviceOfClass, services, type BillItem } from './classes.ts';
 import type { CompiledPlan } from './compile.ts';
 import type { ProfileBatch, ProfileSpec } from './profile.ts';
 
 const carried = 0;
 const excluded = 1;
 const usage = 2;
+// usage rows in the flattened rules, by what prices them
+const rated = 3;
+const tiered = 4;
+const drawing = 5;
+
+const billItems: BillItem[] = ['monthly_fee', 'local_voice', 'dld_voice', 'ip_voice', 'intl_voice', 'roam_voice', 'sms', 'mms', 'gprs', 'wlan', 'vas', 'other', 'discount'];
+const billItemCodes = new Map(billItems.map((item, i) => [item as string, i]));
+/** Bill items as small integers (an unknown item is carried by no plan). */
+const billItemCode = (item: string) => billItemCodes.get(item) ?? billItems.length;
 
 /** How one plan prices the rows of one usage class in one time cell. */
 interface RowRule {
@@ -47,23 +56,126 @@ interface OverageForm {
   price: number;
 }
 
+const serviceCode = (key: string) => services.indexOf(serviceOfClass(key));
+const feeService = services.indexOf('fee');
+const otherService = services.indexOf('other');
+
+/**
+ * What a customer-month uses and pays by service under one plan, as `usageNotes` reads it from
+ * month charges; summed over the months it is asked for.
+ */
+export class PlanUsage {
+  readonly allowanceUsed: Float64Array;
+  readonly tierUnits: Float64Array;
+  /** fen by service, in `services` order */
+  readonly byService = new Float64Array(services.length);
+  constructor(allowances: number, tiers: number) {
+    this.allowanceUsed = new Float64Array(allowances);
+    this.tierUnits = new Float64Array(tiers);
+  }
+}
+
 /** One plan, compiled for totals. */
 interface TotalsPlan {
   cp: CompiledPlan;
   lines: number;
   /** per usage line, the monthly cap it falls under, or -1 */
   capOfLine: number[];
+  /** per usage line, its service code */
+  lineService: number[];
+  tierService: Int32Array;
+  capService: Int32Array;
   overages: OverageForm[];
-  /** bill items the plan carries as billed */
-  carriedItems: Set<string>;
+  /** per bill item code, 1 if the plan carries it as billed */
+  carriedItem: Uint8Array;
+  // the plan's numbers as flat arrays, read in the month stage
+  scale: number;
+  roundMode: number;
+  roundAtCall: boolean;
+  monthlyFee: number;
+  allowances: number;
+  allowanceQuantity: Float64Array;
+  allowanceGranularity: Float64Array;
+  capFen: Float64Array;
+  tiers: number;
+  tierVolume: Uint8Array;
+  /** tier t's steps are stepStart[t] … stepStart[t + 1] − 1; an open end is Infinity */
+  stepStart: Int32Array;
+  stepFrom: Float64Array;
+  stepTo: Float64Array;
+  stepPrice: Float64Array;
+  stepFlat: Float64Array;
+}
+
+/** The rules of every class × cell × plan as parallel typed arrays (see `RowRule`). */
+interface FlatRules {
+  kind: Int8Array;
+  line: Int32Array;
+  allowance: Int32Array;
+  allowanceMeter: Int32Array;
+  granularity: Float64Array;
+  coveredFee: Float64Array;
+  overage: Int32Array;
+  tier: Int32Array;
+  tierMeter: Int32Array;
+  perCall: Float64Array;
+  divisor: Float64Array;
+  setup: Float64Array;
+  /** the service a carried row's charge counts under */
+  service: Int8Array;
+  /** rule i's meters and coefficients are meter[j], coef[j] for j in meterStart[i] … meterStart[i + 1] − 1 */
+  meterStart: Int32Array;
+  meter: Int32Array | number[];
+  coef: Float64Array | number[];
+}
+
+/** A profile batch made ready for `price`: each row's rule base, and its bill items as codes. */
+export interface BatchRules {
+  rowBase: Int32Array;
+  billStart: Int32Array;
+  billItem: Int32Array;
+  billFen: Float64Array;
+}
+
+function totalsPlan(cp: CompiledPlan): TotalsPlan {
+  const steps = cp.tiers.flatMap((t) => t.steps);
+  const stepStart = new Int32Array(cp.tiers.length + 1);
+  cp.tiers.forEach((t, i) => (stepStart[i + 1] = stepStart[i] + t.steps.length));
+  const carriedItem = new Uint8Array(billItems.length + 1);
+  for (const item of cp.plan.carryBillItems) carriedItem[billItemCode(item)] = 1;
+  carriedItem[billItems.length] = 0;
+  return {
+    cp,
+    lines: 0,
+    capOfLine: [],
+    lineService: [],
+    tierService: Int32Array.from(cp.plan.tieredCharges.map((t) => serviceCode(t.classes[0] ?? 'local'))),
+    capService: Int32Array.from(cp.plan.monthCaps.map((c) => serviceCode(c.classes[0] ?? 'local'))),
+    overages: [],
+    carriedItem,
+    scale: cp.scale,
+    roundMode: roundingCodes[cp.roundMode],
+    roundAtCall: cp.roundAt === 'call',
+    monthlyFee: cp.plan.monthlyFeeFen,
+    allowances: cp.allowances.length,
+    allowanceQuantity: Float64Array.from(cp.allowances.map((a) => a.quantity)),
+    allowanceGranularity: Float64Array.from(cp.allowances.map((a) => a.granularity)),
+    capFen: Float64Array.from(cp.caps.map((c) => c.capFen)),
+    tiers: cp.tiers.length,
+    tierVolume: Uint8Array.from(cp.tiers.map((t) => (t.mode === 'volume' ? 1 : 0))),
+    stepStart,
+    stepFrom: Float64Array.from(steps.map((s) => s.from)),
+    stepTo: Float64Array.from(steps.map((s) => s.to ?? Infinity)),
+    stepPrice: Float64Array.from(steps.map((s) => s.price)),
+    stepFlat: Float64Array.from(steps.map((s) => s.flatFen)),
+  };
 }
 
 export class MonthTotals {
   private readonly plans: TotalsPlan[];
   private readonly lineIds: Array<Map<string, number>>;
   private readonly overageIds: Array<Map<string, number>>;
-  /** class → rules by cell × plan */
-  private readonly byClass = new Map<string, RowRule[]>();
+  private readonly flat: FlatRules;
   // scratch, sized for the largest plan, reused for every customer-month
   private lineAmount: Float64Array;
   private capSum: Float64Array;
@@ -77,7 +189,7 @@ export class MonthTotals {
   constructor(readonly spec: ProfileSpec) {
     this.lineIds = spec.plans.map(() => new Map());
     this.overageIds = spec.plans.map(() => new Map());
-    this.plans = spec.plans.map((cp) => ({ cp, lines: 0, capOfLine: [], overages: [], carriedItems: new Set(cp.plan.carryBillItems) }));
+    this.plans = spec.plans.map(totalsPlan);
     const most = (f: (cp: CompiledPlan) => number) => Math.max(1, ...spec.plans.map(f));
     this.lineAmount = new Float64Array(64);
     this.capSum = new Float64Array(most((cp) => cp.caps.length));
@@ -88,6 +200,7 @@ export class MonthTotals {
     this.setupSum = new Float64Array(allowances);
     this.coveredSum = new Float64Array(allowances);
     this.form = new Int32Array(allowances);
+    this.flat = this.compileRules();
   }
 
   private lineOf(p: number, key: string): number {
@@ -99,6 +212,7 @@ export class MonthTotals {
       ids.set(key, id);
       const chain = classChain(key);
       tp.capOfLine.push(tp.cp.caps.findIndex((c) => chain.some((k) => c.keys.has(k))));
+      tp.lineService.push(serviceCode(key));
       if (tp.lines > this.lineAmount.length) this.lineAmount = new Float64Array(tp.lines * 2);
     }
     return id;
@@ -165,25 +279,76 @@ export class MonthTotals {
     return rule;
   }
 
-  /** Rules of a batch's classes, by batch class id, then cell × plan. */
-  rulesFor(batch: ProfileBatch): RowRule[][] {
-    const P = this.spec.plans.length;
-    return batch.classes.map((cls) => {
-      let rules = this.byClass.get(cls);
-      if (!rules) {
-        rules = [];
-        for (let cell = 0; cell < this.spec.cells.length; cell++) for (let p = 0; p < P; p++) rules.push(this.rule(p, cls, cell));
-        this.byClass.set(cls, rules);
+  /** Every rule, flattened: rule (class × cell) × plan is at ((cls × cells) + cell) × plans + plan. */
+  private compileRules(): FlatRules {
+    const spec = this.spec;
+    const P = spec.plans.length;
+    const n = spec.classes.length * spec.cells.length * P;
+    const f: FlatRules = {
+      kind: new Int8Array(n), line: new Int32Array(n), allowance: new Int32Array(n), allowanceMeter: new Int32Array(n),
+      granularity: new Float64Array(n), coveredFee: new Float64Array(n), overage: new Int32Array(n), tier: new Int32Array(n),
+      tierMeter: new Int32Array(n), perCall: new Float64Array(n), divisor: new Float64Array(n), setup: new Float64Array(n), service: new Int8Array(n),
+      meterStart: new Int32Array(n + 1), meter: [], coef: [],
+    };
+    const meter: number[] = [];
+    const coef: number[] = [];
+    for (let cls = 0; cls < spec.classes.length; cls++) {
+      for (let cell = 0; cell < spec.cells.length; cell++) {
+        for (let p = 0; p < P; p++) {
+          const i = (cls * spec.cells.length + cell) * P + p;
+          const r = this.rule(p, spec.classes[cls], cell);
+          f.kind[i] = r.kind !== usage ? r.kind : r.allowance >= 0 ? drawing : r.tier >= 0 ? tiered : rated;
+          f.line[i] = r.line;
+          f.allowance[i] = r.allowance;
+          f.allowanceMeter[i] = r.allowanceMeter;
+          f.granularity[i] = r.granularity;
+          f.coveredFee[i] = r.coveredFee;
+          f.overage[i] = r.overage;
+          f.tier[i] = r.tier;
+          f.tierMeter[i] = r.tierMeter;
+          f.perCall[i] = r.perCall;
+          f.divisor[i] = r.divisor;
+          f.setup[i] = r.setup;
+          const res = spec.plans[p].resolve(spec.classes[cls]);
+          f.service[i] = serviceCode(res.lineKey);
+          f.meterStart[i] = meter.length;
+          meter.push(...r.meters);
+          coef.push(...r.coefs);
+          f.meterStart[i + 1] = meter.length;
+        }
       }
-      return rules;
-    });
+    }
+    f.meter = Int32Array.from(meter);
+    f.coef = Float64Array.from(coef);
+    return f;
+  }
+
+  /** What pricing a batch needs beside the rules: each row's rule base, bill items as codes. */
+  rulesFor(batch: ProfileBatch): BatchRules {
+    const P = this.spec.plans.length;
+    const X = this.spec.cells.length;
+    if (batch.classes !== this.spec.classes) throw new Error('the batch was profiled for another spec');
+    const rowBase = new Int32Array(batch.cls.length);
+    for (let r = 0; r < rowBase.length; r++) rowBase[r] = (batch.cls[r] * X + batch.cell[r]) * P;
+    const K = batch.bills.length;
+    const billStart = new Int32Array(K + 1);
+    for (let k = 0; k < K; k++) billStart[k + 1] = billStart[k] + batch.bills[k].length;
+    const billItem = new Int32Array(billStart[K]);
+    const billFen = new Float64Array(billStart[K]);
+    for (let k = 0; k < K; k++) {
+      batch.bills[k].forEach((b, j) => {
+        billItem[billStart[k] + j] = billItemCode(b.item);
+        billFen[billStart[k] + j] = b.amountFen;
+      });
+    }
+    return { rowBase, billStart, billItem, billFen };
   }
 
   /**
    * Total fen of profile k under plans from … to − 1 of the spec, into out[0 …]; NaN where the
    * general pricer must decide (see the module comment).
    */
-  price(batch: ProfileBatch, rules: RowRule[][], k: number, from: number, to: number, out: Float64Array): void {
+  price(batch: ProfileBatch, rules: BatchRules, k: number, from: number, to: number, out: Float64Array): void {
     if (batch.residuals.has(k)) {
       out.fill(NaN, 0, to - from);
       return;
@@ -191,83 +356,159 @@ export class MonthTotals {
     for (let p = from; p < to; p++) out[p - from] = this.priceOne(batch, rules, k, p);
   }
 
-  private priceOne(batch: ProfileBatch, rules: RowRule[][], k: number, p: number): number {
+  /**
+   * Prices profile k under plan p like `price`, adding what it uses and pays by service to
+   * `usage`; NaN (and `usage` left partly filled) where `price` gives NaN.
+   */
+  usage(batch: ProfileBatch, rules: BatchRules, k: number, p: number, usage: PlanUsage): number {
+    return batch.residuals.has(k) ? NaN : this.priceOne(batch, rules, k, p, usage);
+  }
+
+  private priceOne(batch: ProfileBatch, rules: BatchRules, k: number, p: number, sink: PlanUsage | null = null): number {
     const tp = this.plans[p];
     const cp = tp.cp;
-    const P = this.spec.plans.length;
+    const f = this.flat;
     const M = batch.meters;
     const stats = batch.stats;
+    const rowBase = rules.rowBase;
     const { lineAmount, capSum, tierUnits, need, steps, setupSum, coveredSum, form } = this;
-    const A = cp.allowances.length;
-    lineAmount.fill(0, 0, tp.lines);
-    tierUnits.fill(0, 0, cp.tiers.length);
-    if (A > 0) {
-      need.fill(0, 0, A);
-      steps.fill(0, 0, A);
-      setupSum.fill(0, 0, A);
-      coveredSum.fill(0, 0, A);
-      form.fill(-2, 0, A);
+    const A = tp.allowances;
+    const L = tp.lines;
+    for (let l = 0; l < L; l++) lineAmount[l] = 0;
+    for (let t = 0; t < tp.tiers; t++) tierUnits[t] = 0;
+    for (let a = 0; a < A; a++) {
+      need[a] = 0;
+      steps[a] = 0;
+      setupSum[a] = 0;
+      coveredSum[a] = 0;
+      form[a] = -2;
     }
     let total = 0;
 
-    for (let r = batch.rowStart[k]; r < batch.rowStart[k + 1]; r++) {
-      const rule = rules[batch.cls[r]][batch.cell[r] * P + p];
-      if (rule.kind !== usage) {
-        if (rule.kind === carried) total += batch.originalFen[r];
-        continue;
-      }
-      const n = batch.n[r];
-      const a = rule.allowance;
-      if (a >= 0) {
-        const s = stats[r * M + rule.allowanceMeter];
-        need[a] += s * rule.granularity;
+    const end = batch.rowStart[k + 1];
+    for (let r = batch.rowStart[k]; r < end; r++) {
+      const i = rowBase[r] + p;
+      const kind = f.kind[i];
+      if (kind === rated) {
+        let amount = batch.n[r] * f.perCall[i];
+        const ms = f.meterStart[i + 1];
+        for (let j = f.meterStart[i]; j < ms; j++) amount += stats[r * M + f.meter[j]] * f.coef[j];
+        lineAmount[f.line[i]] += amount / f.divisor[i];
+      } else if (kind === tiered) {
+        tierUnits[f.tier[i]] += stats[r * M + f.tierMeter[i]];
+      } else if (kind === carried) {
+        total += batch.originalFen[r];
+        if (sink !== null) sink.byService[f.service[i]] += batch.originalFen[r];
+      } else if (kind === drawing) {
+        const n = batch.n[r];
+        const a = f.allowance[i];
+        const s = stats[r * M + f.allowanceMeter[i]];
+        need[a] += s * f.granularity[i];
         steps[a] += s;
-        setupSum[a] += n * rule.setup;
-        const covered = n * rule.coveredFee;
+        setupSum[a] += n * f.setup[i];
+        const covered = n * f.coveredFee[i];
         coveredSum[a] += covered;
-        lineAmount[rule.line] += covered;
-        form[a] = form[a] === -2 || form[a] === rule.overage ? rule.overage : -1;
-        continue;
+        lineAmount[f.line[i]] += covered;
+        const o = f.overage[i];
+        form[a] = form[a] === -2 || form[a] === o ? o : -1;
       }
-      if (rule.tier >= 0) {
-        tierUnits[rule.tier] += stats[r * M + rule.tierMeter];
-        continue;
-      }
-      let amount = n * rule.perCall;
-      for (let i = 0; i < rule.meters.length; i++) amount += stats[r * M + rule.meters[i]] * rule.coefs[i];
-      lineAmount[rule.line] += amount / rule.divisor;
     }
 
     for (let a = 0; a < A; a++) {
-      const allowance = cp.allowances[a];
-      if (need[a] <= allowance.quantity) continue;
+      const quantity = tp.allowanceQuantity[a];
+      if (need[a] <= quantity) continue;
       if (form[a] < 0) return NaN;
       // every row on this allowance shares one order-free overage form: only the steps past the
       // quantity are charged, whichever calls they fall in
-      const f = tp.overages[form[a]];
-      const overage = steps[a] - allowance.quantity / allowance.granularity;
-      if (f.tier >= 0) tierUnits[f.tier] += overage;
+      const o = tp.overages[form[a]];
+      const overage = steps[a] - quantity / tp.allowanceGranularity[a];
+      if (o.tier >= 0) tierUnits[o.tier] += overage;
       else {
-        const amount = overage * f.price + setupSum[a];
-        lineAmount[f.line] += (cp.roundAt === 'call' ? amount / cp.scale : amount) - coveredSum[a];
+        const amount = overage * o.price + setupSum[a];
+        lineAmount[o.line] += (tp.roundAtCall ? amount / tp.scale : amount) - coveredSum[a];
       }
     }
 
-    capSum.fill(0, 0, cp.caps.length);
-    for (let l = 0; l < tp.lines; l++) {
-      const fen = cp.roundAt === 'month' ? roundToFen(lineAmount[l], cp.scale, cp.roundMode) : lineAmount[l];
+    const caps = tp.capFen.length;
+    for (let c = 0; c < caps; c++) capSum[c] = 0;
+    const roundLines = !tp.roundAtCall && tp.scale !== 1;
+    for (let l = 0; l < L; l++) {
+      const amount = lineAmount[l];
+      const fen = roundLines && amount !== 0 ? toFen(amount, tp.scale, tp.roundMode) : amount;
       total += fen;
       const cap = tp.capOfLine[l];
       if (cap >= 0) capSum[cap] += fen;
+      if (sink !== null) sink.byService[tp.lineService[l]] += fen;
     }
-    for (let t = 0; t < cp.tiers.length; t++) {
-      const tier = cp.tiers[t];
-      total += roundToFen(tieredAmount(tierUnits[t], tier.mode, tier.steps, cp.scale), cp.scale, cp.roundMode);
+    for (let t = 0; t < tp.tiers; t++) {
+      const fen = toFen(tierAmount(tp, t, tierUnits[t]), tp.scale, tp.roundMode);
+      total += fen;
+      if (sink !== null) {
+        sink.byService[tp.tierService[t]] += fen;
+        sink.tierUnits[t] += tierUnits[t];
+      }
     }
-    for (let c = 0; c < cp.caps.length; c++) if (capSum[c] > cp.caps[c].capFen) total += cp.caps[c].capFen - capSum[c];
-    total += cp.plan.monthlyFeeFen;
-    const bills = batch.bills[k];
-    for (let i = 0; i < bills.length; i++) if (tp.carriedItems.has(bills[i].item)) total += bills[i].amountFen;
+    for (let c = 0; c < caps; c++) {
+      if (capSum[c] <= tp.capFen[c]) continue;
+      total += tp.capFen[c] - capSum[c];
+      if (sink !== null) sink.byService[tp.capService[c]] += tp.capFen[c] - capSum[c];
+    }
+    total += tp.monthlyFee;
+    let carriedBills = 0;
+    const be = rules.billStart[k + 1];
+    for (let j = rules.billStart[k]; j < be; j++) if (tp.carriedItem[rules.billItem[j]] === 1) carriedBills += rules.billFen[j];
+    total += carriedBills;
+    if (sink !== null) {
+      sink.byService[feeService] += tp.monthlyFee;
+      sink.byService[otherService] += carriedBills;
+      for (let a = 0; a < A; a++) sink.allowanceUsed[a] += Math.min(need[a], tp.allowanceQuantity[a]);
+    }
     return Number.isSafeInteger(total) ? total : NaN;
   }
+}
+
+const up = 0;
+const down = 1;
+const halfUp = 2;
+const roundingCodes = { up, down, halfUp } as const;
+
+/**
+ * `roundToFen` with the mode as a number and no floating-point remainder (slow in V8): the
+ * quotient is taken in floating point and corrected by one where it rounded, using products
+ * that are exact below 2⁵³ — the same integers `roundToFen` returns.
+ */
+function toFen(scaled: number, scale: number, mode: number): number {
+  if (scale === 1) return scaled;
+  if (scaled < 0) return roundToFen(scaled, scale, mode === up ? 'up' : mode === down ? 'down' : 'halfUp');
+  if (mode === up) {
+    let q = Math.ceil(scaled / scale);
+    if ((q - 1) * scale >= scaled) q--;
+    else if (q * scale < scaled) q++;
+    return q;
+  }
+  const a = mode === down ? scaled : 2 * scaled + scale;
+  const b = mode === down ? scale : 2 * scale;
+  let q = Math.floor(a / b);
+  if (q * b > a) q--;
+  else if ((q + 1) * b <= a) q++;
+  return q;
+}
+
+/** `tieredAmount` over a plan's flattened tiers (the same arithmetic, no closures per call). */
+function tierAmount(tp: TotalsPlan, t: number, units: number): number {
+  const from = tp.stepStart[t];
+  const to = tp.stepStart[t + 1];
+  const scale = tp.scale;
+  if (tp.tierVolume[t] === 1) {
+    let s = from;
+    while (s < to - 1 && units > tp.stepTo[s]) s++;
+    return units * tp.stepPrice[s] + tp.stepFlat[s] * scale;
+  }
+  let amount = 0;
+  for (let s = from; s < to; s++) {
+    if (s > from && units <= tp.stepFrom[s]) continue;
+    const inTier = Math.max(0, Math.min(units, tp.stepTo[s]) - tp.stepFrom[s]);
+    amount += inTier * tp.stepPrice[s] + tp.stepFlat[s] * scale;
+  }
+  return amount;
 }

@@ -32,6 +32,12 @@ const CampaignsPage = lazy(() => import('./pages/CampaignsPage.tsx'));
 const CampaignEditorPage = lazy(() => import('./pages/CampaignEditorPage.tsx'));
 const CampaignPage = lazy(() => import('./pages/CampaignPage.tsx'));
 const CampaignReportPage = lazy(() => import('./pages/CampaignReportPage.tsx'));
+const PolicyPage = lazy(() => import('./pages/PolicyPage.tsx'));
+const CpcPage = lazy(() => import('./pages/CpcPage.tsx'));
+const FitPage = lazy(() => import('./pages/FitPage.tsx'));
+const TagsPage = lazy(() => import('./pages/TagsPage.tsx'));
+const ModelsPage = lazy(() => import('./pages/ModelsPage.tsx'));
+const ModelRunPage = lazy(() => import('./pages/ModelRunPage.tsx'));
 
 function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
@@ -81,6 +87,12 @@ export function App() {
                 <Route path="campaigns/:id" element={<Allowed permission="campaigns.read"><CampaignPage /></Allowed>} />
                 <Route path="campaigns/:id/edit" element={<Allowed permission="campaigns.write"><CampaignEditorPage /></Allowed>} />
                 <Route path="campaigns/:id/report" element={<Allowed permission="campaigns.read"><CampaignReportPage /></Allowed>} />
+                <Route path="models" element={<Allowed permission="models.read"><ModelsPage /></Allowed>} />
+                <Route path="models/runs/:id" element={<Allowed permission="models.read"><ModelRunPage /></Allowed>} />
+                <Route path="cpc" element={<Allowed permission="models.read"><CpcPage /></Allowed>} />
+                <Route path="channel-fit" element={<Allowed permission="models.read"><FitPage /></Allowed>} />
+                <Route path="tags" element={<Allowed permission="models.read"><TagsPage /></Allowed>} />
+                <Route path="policy" element={<Allowed permission="policy.read"><PolicyPage /></Allowed>} />
                 <Route path="jobs" element={<Allowed permission="jobs.read"><JobsPage /></Allowed>} />
                 <Route path="imports" element={<Allowed permission="data.import"><ImportsPage /></Allowed>} />
                 <Route path="audit" element={<Allowed permission="audit.read"><AuditPage /></Allowed>} />

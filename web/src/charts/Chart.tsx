@@ -21,8 +21,8 @@ interface EChartsCore {
   init(element: HTMLElement, theme?: string | null, opts?: { renderer?: 'canvas' | 'svg' }): ChartInstance;
 }
 
-type ChartTypes = Record<'BarChart' | 'LineChart' | 'PieChart', unknown>;
-type ComponentTypes = Record<'GridComponent' | 'TooltipComponent' | 'LegendComponent' | 'TitleComponent', unknown>;
+type ChartTypes = Record<'BarChart' | 'LineChart' | 'PieChart' | 'HeatmapChart', unknown>;
+type ComponentTypes = Record<'GridComponent' | 'TooltipComponent' | 'LegendComponent' | 'TitleComponent' | 'VisualMapComponent', unknown>;
 type Renderers = Record<'CanvasRenderer', unknown>;
 
 const echarts = core as unknown as EChartsCore;
@@ -31,10 +31,12 @@ echarts.use([
   (charts as unknown as ChartTypes).BarChart,
   (charts as unknown as ChartTypes).LineChart,
   (charts as unknown as ChartTypes).PieChart,
+  (charts as unknown as ChartTypes).HeatmapChart,
   (components as unknown as ComponentTypes).GridComponent,
   (components as unknown as ComponentTypes).TooltipComponent,
   (components as unknown as ComponentTypes).LegendComponent,
   (components as unknown as ComponentTypes).TitleComponent,
+  (components as unknown as ComponentTypes).VisualMapComponent,
   (renderers as unknown as Renderers).CanvasRenderer,
 ]);
 

@@ -15,6 +15,11 @@ import {
   ProfileOutlined,
   NotificationOutlined,
   InboxOutlined,
+  SafetyOutlined,
+  ClusterOutlined,
+  ApartmentOutlined,
+  TagsOutlined,
+  ExperimentOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -38,6 +43,11 @@ const entries: MenuEntry[] = [
   { key: 'tariffSimulation', path: '/tariff-simulation', icon: <CalculatorOutlined />, permission: 'tariffs.read' },
   { key: 'campaigns', path: '/campaigns', icon: <NotificationOutlined />, permission: 'campaigns.read' },
   { key: 'campaignInbox', path: '/campaigns/inbox', icon: <InboxOutlined />, permission: 'campaigns.approve' },
+  { key: 'models', path: '/models', icon: <ExperimentOutlined />, permission: 'models.read' },
+  { key: 'cpc', path: '/cpc', icon: <ClusterOutlined />, permission: 'models.read' },
+  { key: 'fit', path: '/channel-fit', icon: <ApartmentOutlined />, permission: 'models.read' },
+  { key: 'tags', path: '/tags', icon: <TagsOutlined />, permission: 'models.read' },
+  { key: 'policy', path: '/policy', icon: <SafetyOutlined />, permission: 'policy.read' },
   { key: 'jobs', path: '/jobs', icon: <ScheduleOutlined />, permission: 'jobs.read' },
   { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, permission: 'data.import' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, permission: 'audit.read' },

@@ -1,13 +1,14 @@
 // 客户视图 (customer 360): profile, holdings, three months of usage and bills, and the contact
 // timeline across every channel. The full number appears only through the audited reveal.
 import { useMemo, useState } from 'react';
-import { App as AntApp, Badge, Button, Card, Col, Descriptions, Empty, Popconfirm, Result, Row, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Badge, Button, Card, Col, Descriptions, Empty, Popconfirm, Result, Row, Select, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface.js';
 import { ArrowLeftOutlined, EyeOutlined } from '@ant-design/icons';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { revealMsisdn, useContactTimeline, useCustomer360, type ContactItem, type Customer360 } from '../api/customers.ts';
 import { useChannels } from '../api/platform.ts';
 import { useBestPlans } from '../api/tariffs.ts';
+import { useCustomerTags } from '../api/tags.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
@@ -237,6 +238,24 @@ function ContactsCard({ subscriberId, labels }: { subscriberId: number; labels: 
   );
 }
 
+function TagsCard({ subscriberId, labels }: { subscriberId: number; labels: Labels }) {
+  const { t, name } = labels;
+  const { data, error, reload } = useCustomerTags(subscriberId);
+  return (
+    <Card title={t('tags.card')} size="small" data-testid="customer-tags">
+      <ErrorAlert error={error} onRetry={reload} />
+      {data && data.length === 0 && <Typography.Text type="secondary">{t('tags.none')}</Typography.Text>}
+      <Space wrap>
+        {(data ?? []).map((tag) => (
+          <Tooltip key={tag.tagId} title={tag.advice?.script ? `${t('tags.advice')}: ${tag.advice.script}${tag.advice.timing ? ` (${tag.advice.timing})` : ''}` : undefined}>
+            <Tag color={tag.kind === 'value_tier' ? 'gold' : tag.kind === 'standard' ? 'blue' : 'purple'}>{name(tag.nameZh, tag.nameEn)}</Tag>
+          </Tooltip>
+        ))}
+      </Space>
+    </Card>
+  );
+}
+
 function BestPlansCard({ subscriberId, labels }: { subscriberId: number; labels: Labels }) {
   const { t, name } = labels;
   const { data, error, loading, reload } = useBestPlans(subscriberId, true);
@@ -349,6 +368,9 @@ export default function CustomerPage() {
       <Row gutter={[16, 16]}>
         <Col span={24}>
           <ProfileCard profile={data.profile} revealed={revealed} labels={labels} />
+        </Col>
+        <Col span={24}>
+          <TagsCard subscriberId={id} labels={labels} />
         </Col>
         <Col xs={24} xl={12}>
           <UsageCard usage={data.usage} labels={labels} />

@@ -1,0 +1,90 @@
+// Arbitration between the offers a customer qualifies for: rank by priority = propensity × context
+// weight × value × business lever, then let the contact policy pass them in that order until the
+// decision's quota is filled. Every candidate carries its factors and its fate, so the planner and
+// the front line can read why the winner won and why each other offer was dropped.
+import type { ContactPolicy, OfferTerms, PolicyReason, Verdict } from './types.ts';
+
+export interface PriorityFactors {
+  /** 0..1 */
+  propensity: number;
+  /** 'model run 12' or 'default' */
+  propensitySource: string;
+  contextWeight: number;
+  /** yuan: the customer's monthly tariff saving, or the offer's monthly margin */
+  value: number;
+  valueSource: 'tariff_saving' | 'margin';
+  lever: number;
+}
+
+export interface Candidate {
+  campaignId: number;
+  offerId: string;
+  script: string | null;
+  terms: OfferTerms;
+  factors: PriorityFactors;
+}
+
+export interface RankedCandidate extends Candidate {
+  priority: number;
+  rank: number;
+  outcome: 'offered' | 'dropped';
+  /** why it was dropped: a policy reason, or that higher-priority offers filled the decision */
+  reason: PolicyReason | 'lower_priority' | null;
+  detail: string | null;
+}
+
+export interface Arbitration {
+  ranked: RankedCandidate[];
+  offered: RankedCandidate[];
+  explanation: string;
+}
+
+export const priorityOf = (f: PriorityFactors) => f.propensity * f.contextWeight * f.value * f.lever;
+
+/** The product of the context weights that match the context's trigger (1 when none does). */
+export function contextWeightOf(policy: ContactPolicy, trigger: string | undefined, productId: string): number {
+  if (!trigger) return 1;
+  let weight = 1;
+  for (const w of policy.contextWeights) if (w.trigger === trigger && (w.productId === undefined || w.productId === productId)) weight *= w.weight;
+  return weight;
+}
+
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/**
+ * Ranks the candidates and passes them through `check` best first; `onOffer` is called for each
+ * offered one before the next is checked, so a reservation it makes counts against the rest.
+ */
+export function arbitrate(candidates: Candidate[], maxOffers: number, check: (c: Candidate) => Verdict, onOffer: (c: Candidate) => void = () => undefined): Arbitration {
+  const sorted = candidates
+    .map((c) => ({ ...c, priority: round(priorityOf(c.factors)) }))
+    .sort((a, b) => b.priority - a.priority || a.campaignId - b.campaignId || (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0));
+  const ranked: RankedCandidate[] = [];
+  for (const [i, c] of sorted.entries()) {
+    if (ranked.filter((r) => r.outcome === 'offered').length >= maxOffers) {
+      ranked.push({ ...c, rank: i + 1, outcome: 'dropped', reason: 'lower_priority', detail: `${maxOffers} higher-priority offer(s) already fill the decision` });
+      continue;
+    }
+    const verdict = check(c);
+    if (verdict.allowed) {
+      ranked.push({ ...c, rank: i + 1, outcome: 'offered', reason: null, detail: null });
+      onOffer(c);
+    } else {
+      ranked.push({ ...c, rank: i + 1, outcome: 'dropped', reason: verdict.reason, detail: verdict.detail });
+    }
+  }
+  const offered = ranked.filter((r) => r.outcome === 'offered');
+  return { ranked, offered, explanation: explain(ranked) };
+}
+
+function explain(ranked: RankedCandidate[]): string {
+  if (ranked.length === 0) return 'No live offer for this customer on this channel.';
+  const f = (r: RankedCandidate) =>
+    `${r.offerId} (campaign ${r.campaignId}): priority ${r.priority} = propensity ${round(r.factors.propensity)} [${r.factors.propensitySource}] × context ${r.factors.contextWeight} × value ${round(r.factors.value)} [${r.factors.valueSource}] × lever ${r.factors.lever}`;
+  const winners = ranked.filter((r) => r.outcome === 'offered');
+  const lines = [`${ranked.length} offer(s) considered.`];
+  if (winners.length === 0) lines.push('None offered: every offer was excluded by the contact policy.');
+  for (const w of winners) lines.push(`Offered #${w.rank} ${f(w)}${w.rank > 1 ? ': the offers ranked above it were excluded' : ': the highest priority the policy allows'}.`);
+  for (const d of ranked.filter((r) => r.outcome === 'dropped')) lines.push(`Dropped #${d.rank} ${f(d)}: ${d.reason} — ${d.detail}.`);
+  return lines.join('\n');
+}

@@ -1,0 +1,581 @@
+// The contact policy at run time, one per store: the ledger, the subscribers' state, the live
+// offers and the policy in memory, kept current by the contact-fact stream, campaign status changes
+// and policy edits. It answers real-time decisions (serialized per subscriber, reserving what it
+// returns) and generates the policy-checked list of a campaign wave, both through checkContact.
+import { randomUUID } from 'node:crypto';
+import { campaignNotFound, onCampaignChange } from '../campaigns/campaigns.ts';
+import { loadConfig } from '../config.ts';
+import { Conflict, DomainError, InvalidInput } from '../store/errors.ts';
+import type { Store } from '../store/store.ts';
+import { arbitrate, contextWeightOf, type Candidate, type RankedCandidate } from './arbitration.ts';
+import { DAY, wallNow, wallSeconds, wallText } from './clock.ts';
+import { onContacts, type ContactFact } from './contacts.ts';
+import { checkContact, compilePolicy, type CompiledPolicy } from './decide.ts';
+import { bindable, contactHistory, SubscriberDirectory } from './history.ts';
+import { ContactLedger, type LiveContact, type ReservationChange } from './ledger.ts';
+import { SubscriberLocks } from './lock.ts';
+import { holds, LiveOffers, loadProduct, targetRows, waveAt, type LiveCampaign, type ProductFacts } from './offers.ts';
+import { getContactPolicy, onPolicyChange } from './policies.ts';
+import { waveListCounts, type WaveListCounts } from './waves.ts';
+import { policyReasons, type OfferTerms, type StoredPolicy, type SubscriberState } from './types.ts';
+
+export interface EngineOptions {
+  timeZone?: string;
+  /** the operator's wall clock in seconds (tests move it) */
+  clock?: () => number;
+}
+
+export interface DecisionRequest {
+  subscriberId: number;
+  channelId: string;
+  context?: { trigger?: string } & Record<string, unknown>;
+}
+
+export interface OfferedOffer {
+  rank: number;
+  campaignId: number;
+  campaignName: string;
+  offerId: string;
+  nameZh: string;
+  nameEn: string;
+  script: string | null;
+  priority: number;
+  reservedUntil: string;
+}
+
+export interface Decision {
+  decisionId: string;
+  subscriberId: number;
+  channelId: string;
+  at: string;
+  offers: OfferedOffer[];
+  tags: Array<{ tagId: string; nameZh: string; nameEn: string; advice: unknown }>;
+  considered: Array<Pick<RankedCandidate, 'rank' | 'campaignId' | 'offerId' | 'priority' | 'factors' | 'outcome' | 'reason' | 'detail'>>;
+  explanation: string;
+}
+
+export type WaveListSummary = WaveListCounts;
+
+export class UnknownSubscriber extends DomainError {
+  constructor(id: number) {
+    super('UNKNOWN_SUBSCRIBER', 404, `Subscriber ${id} does not exist`, { field: 'subscriber' });
+  }
+}
+
+interface TagInfo {
+  tagId: string;
+  nameZh: string;
+  nameEn: string;
+  advice: unknown;
+}
+
+interface ReservationRow {
+  decisionId: string;
+  subscriberId: number;
+  channelId: string;
+  campaignId: number;
+  offerId: string;
+  waveNo: number | null;
+  at: number;
+  expiresAt: number;
+}
+
+export class PolicyEngine {
+  readonly locks = new SubscriberLocks();
+  readonly offers = new LiveOffers();
+  private compiled: CompiledPolicy;
+  private channelCapacity = new Map<string, number | null>();
+  private tags = new Map<number, string[]>();
+  private tagInfo = new Map<string, TagInfo>();
+  private writeQueue: ReservationRow[] = [];
+  private nextFlush: Promise<void> | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private unsubscribe: Array<() => void> = [];
+  private refreshing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly store: Store,
+    public stored: StoredPolicy,
+    readonly ledger: ContactLedger,
+    readonly directory: SubscriberDirectory,
+    readonly now: () => number,
+  ) {
+    this.compiled = compilePolicy(stored.policy);
+  }
+
+  static async start(store: Store, options: EngineOptions = {}): Promise<PolicyEngine> {
+    const zone = options.timeZone ?? loadConfig().timeZone;
+    const now = options.clock ?? (() => wallNow(zone));
+    const stored = await getContactPolicy(store);
+    const compiled = compilePolicy(stored.policy);
+    const t = now();
+    const history = await contactHistory(store, t - compiled.horizonDays * DAY);
+    const ledger = new ContactLedger(history, stored.policy.feedbackMatchDays);
+    const engine = new PolicyEngine(store, stored, ledger, await SubscriberDirectory.load(store), now);
+    // subscribe first, then read what is pending: a fact published meanwhile is not lost
+    engine.unsubscribe.push(onContacts(store, (facts) => engine.onFacts(facts)));
+    engine.unsubscribe.push(onCampaignChange(store, () => void engine.refreshOffers()));
+    engine.unsubscribe.push(onPolicyChange(store, (p) => void engine.usePolicy(p)));
+    await engine.loadPending(t);
+    await engine.loadChannels();
+    await engine.loadTags();
+    await engine.refreshOffers();
+    engine.timer = setInterval(() => void engine.sweep(), 5_000);
+    engine.timer.unref();
+    return engine;
+  }
+
+  get policy(): CompiledPolicy {
+    return this.compiled;
+  }
+
+  /** Reservations still active and wave rows still listed count as contacts after a restart. */
+  private async loadPending(t: number): Promise<void> {
+    const rows = await this.store.query<ReservationRow & { status: string }>(
+      `SELECT decision_id AS "decisionId", subscriber_id AS "subscriberId", channel_id AS "channelId", campaign_id AS "campaignId", offer_id AS "offerId",
+         CAST(wave_no AS INTEGER) AS "waveNo", CAST(epoch(reserved_at) AS INTEGER) AS at, CAST(epoch(expires_at) AS INTEGER) AS "expiresAt", status
+       FROM policy_reservations WHERE status = 'active' AND expires_at > CAST($now AS TIMESTAMP)`,
+      { now: wallText(t) },
+    );
+    // confirmed reservations are not read: the feedback that confirmed them is in contact_events
+    for (const r of rows) this.ledger.add(this.liveContact(r, 'pending'));
+    const [ids, waves, campaigns, at, expires, channels, offers] = (await this.store.columns(
+      `SELECT subscriber_id, CAST(wave_no AS INTEGER), campaign_id, CAST(epoch(listed_at) AS INTEGER), CAST(epoch(expires_at) AS INTEGER), channel_id, offer_id
+       FROM wave_contacts WHERE status = 'listed' AND closed_at IS NULL AND expires_at > CAST($now AS TIMESTAMP)`,
+      { now: wallText(t) },
+    )) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, string[], Array<string | null>];
+    for (let i = 0; i < ids!.length; i++) {
+      this.ledger.add({
+        subscriberId: ids![i]!,
+        at: at![i]!,
+        channelId: channels[i]!,
+        kind: 'marketing',
+        campaignId: campaigns![i]!,
+        offerId: offers[i] ?? null,
+        waveNo: waves![i]!,
+        accepted: false,
+        refused: false,
+        decisionId: `wave:${campaigns![i]}:${waves![i]}`,
+        state: 'pending',
+        expiresAt: expires![i]!,
+      });
+    }
+  }
+
+  private liveContact(r: ReservationRow, state: 'pending' | 'confirmed'): LiveContact {
+    return {
+      subscriberId: r.subscriberId,
+      at: r.at,
+      channelId: r.channelId,
+      kind: 'marketing',
+      campaignId: r.campaignId,
+      offerId: r.offerId,
+      waveNo: r.waveNo,
+      accepted: false,
+      refused: false,
+      decisionId: r.decisionId,
+      state,
+      expiresAt: state === 'confirmed' ? Number.POSITIVE_INFINITY : r.expiresAt,
+    };
+  }
+
+  private async loadChannels(): Promise<void> {
+    const rows = await this.store.query<{ id: string; capacity: number | null }>('SELECT channel_id AS id, daily_capacity AS capacity FROM channels');
+    this.channelCapacity = new Map(rows.map((r) => [r.id, r.capacity]));
+  }
+
+  /** Tags for the front line (customer_tags / tags, written by the tag models), kept in memory. */
+  async loadTags(): Promise<void> {
+    const info = await this.store.query<TagInfo>('SELECT tag_id AS "tagId", name_zh AS "nameZh", name_en AS "nameEn", advice FROM tags');
+    const rows = await this.store.query<{ s: number; t: string }>('SELECT subscriber_id AS s, tag_id AS t FROM customer_tags');
+    const tags = new Map<number, string[]>();
+    for (const r of rows) tags.set(r.s, [...(tags.get(r.s) ?? []), r.t]);
+    this.tagInfo = new Map(info.map((t) => [t.tagId, { ...t, advice: typeof t.advice === 'string' ? JSON.parse(t.advice) : t.advice }]));
+    this.tags = tags;
+  }
+
+  /** Re-reads the running campaigns; decisions wait for it so none uses a stopped campaign. */
+  refreshOffers(): Promise<void> {
+    this.refreshing = this.refreshing.then(() => this.offers.refresh(this.store, wallText(this.now()).slice(0, 10))).catch((error) => {
+      console.error('policy: refreshing live offers failed', error);
+    });
+    return this.refreshing;
+  }
+
+  private async usePolicy(stored: StoredPolicy): Promise<void> {
+    const before = this.compiled.horizonDays;
+    this.stored = stored;
+    this.compiled = compilePolicy(stored.policy);
+    this.ledger.setMatchDays(stored.policy.feedbackMatchDays);
+    if (this.compiled.horizonDays > before) {
+      this.ledger.replaceHistory(await contactHistory(this.store, this.now() - this.compiled.horizonDays * DAY));
+    }
+  }
+
+  private onFacts(facts: readonly ContactFact[]): void {
+    const changes = this.ledger.apply(facts.map((f) => ({ ...f, atSeconds: wallSeconds(f.at) })));
+    if (changes.length) void this.saveStatus(changes);
+  }
+
+  private async saveStatus(changes: ReservationChange[]): Promise<void> {
+    for (const change of changes.filter((c) => c.decisionId.startsWith('wave:'))) {
+      const [, campaignId, waveNo] = change.decisionId.split(':');
+      await this.store
+        .run(
+          `UPDATE wave_contacts SET closed_as = $as, closed_at = current_localtimestamp()
+           WHERE campaign_id = $c AND wave_no = $w AND subscriber_id = $s AND status = 'listed' AND closed_at IS NULL`,
+          { as: change.status === 'confirmed' ? 'contacted' : 'released', c: Number(campaignId), w: Number(waveNo), s: change.subscriberId },
+        )
+        .catch((error) => console.error('policy: closing a wave contact failed', error));
+    }
+    for (const status of ['confirmed', 'released'] as const) {
+      const ids = changes.filter((c) => c.status === status).map((c) => c.decisionId).filter((id) => !id.startsWith('wave:'));
+      if (!ids.length) continue;
+      await this.store
+        .run(
+          `UPDATE policy_reservations SET status = $status, closed_at = current_localtimestamp()
+           WHERE decision_id IN (SELECT unnest($ids)) AND status = 'active'`,
+          { status, ids },
+        )
+        .catch((error) => console.error('policy: saving reservation status failed', error));
+    }
+  }
+
+  /** Expires reservations whose time ran out (the decision reads expiry itself; this frees memory and the table). */
+  async sweep(): Promise<void> {
+    const now = this.now();
+    const expired = this.ledger.expire(now).filter((id) => !id.startsWith('wave:'));
+    if (!expired.length) return;
+    await this.store
+      .run(`UPDATE policy_reservations SET status = 'expired', closed_at = current_localtimestamp() WHERE decision_id IN (SELECT unnest($ids)) AND status = 'active'`, {
+        ids: expired,
+      })
+      .catch((error) => console.error('policy: expiring reservations failed', error));
+  }
+
+  /** Group commit: reservations made while one insert runs go together in the next. */
+  private persist(rows: ReservationRow[]): Promise<void> {
+    this.writeQueue.push(...rows);
+    if (!this.nextFlush) {
+      const flush = this.flushing.then(() => {
+        const batch = this.writeQueue;
+        this.writeQueue = [];
+        this.nextFlush = null;
+        return this.insertReservations(batch);
+      });
+      this.nextFlush = flush;
+      this.flushing = flush.catch(() => undefined);
+    }
+    return this.nextFlush;
+  }
+
+  private async insertReservations(rows: ReservationRow[]): Promise<void> {
+    if (!rows.length) return;
+    await this.store.run(
+      `INSERT INTO policy_reservations (decision_id, subscriber_id, channel_id, campaign_id, offer_id, wave_no, reserved_at, expires_at, status)
+       SELECT unnest($d), unnest($s), unnest($c), unnest($k), unnest($o), unnest($w), CAST(unnest($a) AS TIMESTAMP), CAST(unnest($e) AS TIMESTAMP), 'active'`,
+      {
+        d: rows.map((r) => r.decisionId),
+        s: rows.map((r) => r.subscriberId),
+        c: rows.map((r) => r.channelId),
+        k: rows.map((r) => r.campaignId),
+        o: rows.map((r) => r.offerId),
+        w: rows.map((r) => r.waveNo ?? 0),
+        a: rows.map((r) => wallText(r.at)),
+        e: rows.map((r) => wallText(r.expiresAt)),
+      },
+    );
+  }
+
+  private terms(c: LiveCampaign, product: ProductFacts, subscriberId: number, wave: ReturnType<typeof waveAt>): OfferTerms {
+    return {
+      campaignId: c.campaignId,
+      offerId: product.productId,
+      productActive: product.active,
+      brands: product.brands,
+      held: holds(product, subscriberId),
+      wave: wave ? { ...wave, used: 0 } : null,
+    };
+  }
+
+  /** The factors of arbitration for one offer and customer. */
+  private candidate(c: LiveCampaign, offer: LiveCampaign['offers'][number], product: ProductFacts, subscriberId: number, channelId: string, trigger: string | undefined, wave: ReturnType<typeof waveAt>): Candidate {
+    const policy = this.compiled.policy;
+    const score = product.propensity?.get(subscriberId);
+    const saving = product.savings?.get(subscriberId);
+    const value = saving !== undefined && saving > 0 ? saving / 100 : product.marginFen / 100;
+    return {
+      campaignId: c.campaignId,
+      offerId: offer.productId,
+      script: offer.scripts[channelId] ?? null,
+      terms: this.terms(c, product, subscriberId, wave),
+      factors: {
+        propensity: score !== undefined ? score / 100 : policy.defaultPropensity,
+        propensitySource: score !== undefined ? `model run ${product.propensityRun}` : 'default',
+        contextWeight: contextWeightOf(policy, trigger, offer.productId),
+        value: Math.max(value, 0.01),
+        valueSource: saving !== undefined && saving > 0 ? 'tariff_saving' : 'margin',
+        lever: policy.levers[offer.productId] ?? 1,
+      },
+    };
+  }
+
+  /** Checks one candidate for a subscriber against the ledger as it stands. */
+  private verdict(subscriber: SubscriberState, candidate: Candidate, channelId: string, at: number, contacts: ReturnType<ContactLedger['contactsOf']>) {
+    const wave = candidate.terms.wave;
+    return checkContact(
+      {
+        subscriber,
+        offer: wave ? { ...candidate.terms, wave: { ...wave, used: this.ledger.waveUsed(candidate.campaignId, wave.waveNo) } } : candidate.terms,
+        channelId,
+        at,
+        contacts,
+        channelToday: this.ledger.channelToday(channelId, at),
+        channelCapacity: this.channelCapacity.get(channelId) ?? null,
+      },
+      this.compiled,
+    );
+  }
+
+  /** Refuses a channel id that is not in the channels table (read again once, for a channel added since). */
+  async assertChannel(channelId: string): Promise<void> {
+    if (this.channelCapacity.has(channelId)) return;
+    await this.loadChannels();
+    if (!this.channelCapacity.has(channelId)) throw new InvalidInput(`channel: "${channelId}" is not a channel`, { field: 'channel', code: 'UNKNOWN_CHANNEL' });
+  }
+
+  /** POST /api/decide: the ranked offers for a subscriber arriving on a channel, each reserved as a contact. */
+  async decide(request: DecisionRequest): Promise<Decision> {
+    const { subscriberId, channelId } = request;
+    await this.assertChannel(channelId);
+    const subscriber = await this.directory.find(this.store, subscriberId);
+    if (!subscriber) throw new UnknownSubscriber(subscriberId);
+    await this.refreshing;
+    const trigger = typeof request.context?.trigger === 'string' ? request.context.trigger : undefined;
+    return this.locks.run(subscriberId, async () => {
+      const at = this.now();
+      const candidates: Candidate[] = [];
+      for (const c of this.offers.byChannel.get(channelId) ?? []) {
+        const rows = targetRows(c, subscriberId);
+        if (rows[0] === rows[1]) continue;
+        const wave = waveAt(c, rows, at);
+        for (const offer of c.offers) {
+          const product = this.offers.products.get(offer.productId);
+          if (product) candidates.push(this.candidate(c, offer, product, subscriberId, channelId, trigger, wave));
+        }
+      }
+      const decisionId = randomUUID();
+      const contacts = this.ledger.contactsOf(subscriberId, at);
+      const expiresAt = at + this.compiled.policy.reservationTimeoutSeconds;
+      const reserved: ReservationRow[] = [];
+      const result = arbitrate(
+        candidates,
+        this.compiled.policy.maxOffersPerDecision,
+        (c) => this.verdict(subscriber, c, channelId, at, contacts),
+        (c) => {
+          const row: ReservationRow = { decisionId, subscriberId, channelId, campaignId: c.campaignId, offerId: c.offerId, waveNo: c.terms.wave?.waveNo ?? null, at, expiresAt };
+          const live = this.liveContact(row, 'pending');
+          this.ledger.add(live);
+          contacts.push(live);
+          reserved.push(row);
+        },
+      );
+      // answer only once the reservations are stored: an acknowledged offer survives a restart
+      if (reserved.length) await this.persist(reserved);
+      return {
+        decisionId,
+        subscriberId,
+        channelId,
+        at: wallText(at),
+        offers: result.offered.map((o, i) => {
+          const product = this.offers.products.get(o.offerId);
+          return {
+            rank: i + 1,
+            campaignId: o.campaignId,
+            campaignName: this.offers.campaigns.get(o.campaignId)?.name ?? '',
+            offerId: o.offerId,
+            nameZh: product?.nameZh ?? o.offerId,
+            nameEn: product?.nameEn ?? o.offerId,
+            script: o.script,
+            priority: o.priority,
+            reservedUntil: wallText(expiresAt),
+          };
+        }),
+        tags: (this.tags.get(subscriberId) ?? []).map((t) => this.tagInfo.get(t)).filter((t): t is TagInfo => t !== undefined),
+        considered: result.ranked.map(({ rank, campaignId, offerId, priority, factors, outcome, reason, detail }) => ({ rank, campaignId, offerId, priority, factors, outcome, reason, detail })),
+        explanation: result.explanation,
+      };
+    });
+  }
+
+  /**
+   * The policy-checked list of one wave of a running campaign: each treatment target of the wave
+   * listed on its channel with the offer arbitration picks, or excluded with the policy's reason.
+   * Rows listed by an earlier generation stay (they hold their contact); the rest are checked again.
+   * A target's check and its reservation happen in one synchronous step, which no real-time
+   * decision can interleave with, so the list and the decision API share every cap.
+   */
+  async generateWaveList(campaignId: number, waveNo: number, opts: { at?: number } = {}): Promise<WaveListSummary> {
+    const row = await this.store.one<{ status: string; name: string; version: number; plan: string }>(
+      'SELECT status, name, version, plan FROM campaigns WHERE campaign_id = $id',
+      { id: campaignId },
+    );
+    if (!row) throw campaignNotFound(campaignId);
+    if (row.status !== 'running') throw new Conflict(`Campaign ${campaignId} is ${row.status}; wave lists are made for a running campaign`, { field: 'status', code: 'NOT_RUNNING' });
+    await this.refreshOffers();
+    const campaign = this.offers.campaigns.get(campaignId);
+    const wave = campaign?.waves[waveNo - 1];
+    if (!campaign || !wave) throw new InvalidInput(`wave: campaign ${campaignId} has ${campaign?.waves.length ?? 0} waves, not a wave ${waveNo}`, { field: 'wave', code: 'UNKNOWN_WAVE' });
+    const now = this.now();
+    if (now >= wave.end && opts.at === undefined) throw new Conflict(`Wave ${waveNo} of campaign ${campaignId} ended on ${wallText(wave.end - DAY).slice(0, 10)}`, { field: 'wave', code: 'WAVE_OVER' });
+    // the list is checked for the moment it goes out: now during the wave, its first morning before it
+    const at = opts.at ?? (now >= wave.start ? now : wave.start + 10 * 3600);
+    const products = new Map<string, ProductFacts>();
+    for (const o of campaign.offers) products.set(o.productId, this.offers.products.get(o.productId) ?? (await loadProduct(this.store, o.productId, wallText(at).slice(0, 10))));
+    const [listedIds] = (await this.store.columns(
+      "SELECT subscriber_id FROM wave_contacts WHERE campaign_id = $id AND wave_no = $wave AND status = 'listed' ORDER BY 1",
+      { id: campaignId, wave: waveNo },
+    )) as Float64Array[];
+    const alreadyListed = new Set(listedIds);
+
+    const offerIds = campaign.offers.map((o) => o.productId);
+    const reasons = [...policyReasons, 'lower_priority', 'unknown_subscriber', 'no_offer'];
+    const n = campaign.targetIds.length;
+    const outSub = new Int32Array(n);
+    const outChannel = new Uint8Array(n);
+    const outOffer = new Int16Array(n);
+    const outReason = new Int16Array(n);
+    const outDetail: string[] = [];
+    let count = 0;
+    const waveTerms = { ...wave, used: 0 };
+    for (let i = 0; i < n; i++) {
+      if (campaign.targetWave[i] !== waveNo) continue;
+      const subscriberId = campaign.targetIds[i]!;
+      if (alreadyListed.has(subscriberId)) continue;
+      const channelId = campaign.channelList[campaign.targetChannel[i]!]!;
+      const k = count++;
+      outSub[k] = subscriberId;
+      outChannel[k] = campaign.targetChannel[i]!;
+      const subscriber = this.directory.cached(subscriberId);
+      if (!subscriber) {
+        outOffer[k] = -1;
+        outReason[k] = reasons.indexOf('unknown_subscriber');
+        outDetail[k] = 'not in the subscriber directory';
+        continue;
+      }
+      const contacts = this.ledger.contactsOf(subscriberId, at);
+      const candidates = campaign.offers.map((offer) => this.candidate(campaign, offer, products.get(offer.productId)!, subscriberId, channelId, undefined, wave));
+      for (const c of candidates) c.terms.wave = waveTerms;
+      const result = arbitrate(
+        candidates,
+        1,
+        (c) => this.verdict(subscriber, c, channelId, at, contacts),
+        (c) =>
+          this.ledger.add({
+            subscriberId,
+            at,
+            channelId,
+            kind: 'marketing',
+            campaignId,
+            offerId: c.offerId,
+            waveNo,
+            accepted: false,
+            refused: false,
+            decisionId: `wave:${campaignId}:${waveNo}`,
+            state: 'pending',
+            expiresAt: wave.end,
+          }),
+      );
+      const chosen = result.offered[0];
+      if (chosen) {
+        outOffer[k] = offerIds.indexOf(chosen.offerId);
+        outReason[k] = -1;
+        outDetail[k] = '';
+      } else {
+        const first = result.ranked[0];
+        outOffer[k] = first ? offerIds.indexOf(first.offerId) : -1;
+        outReason[k] = reasons.indexOf(first?.reason ?? 'no_offer');
+        outDetail[k] = first?.detail ?? 'the campaign has no offer';
+      }
+      // let decisions in between: each target's check and reservation stay one synchronous step
+      if (k % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await this.saveWaveList(campaignId, waveNo, at, wave.end, { count, outSub, outChannel, outOffer, outReason, outDetail }, campaign.channelList, offerIds, reasons);
+    return waveListCounts(this.store, campaignId, waveNo);
+  }
+
+  private async saveWaveList(
+    campaignId: number,
+    waveNo: number,
+    at: number,
+    expiresAt: number,
+    out: { count: number; outSub: Int32Array; outChannel: Uint8Array; outOffer: Int16Array; outReason: Int16Array; outDetail: string[] },
+    channels: string[],
+    offers: string[],
+    reasons: string[],
+  ): Promise<void> {
+    await this.store.withConnection(async (db) => {
+      await db.run('CREATE OR REPLACE TEMP TABLE wave_stage (subscriber_id INTEGER, channel SMALLINT, offer SMALLINT, reason SMALLINT, detail VARCHAR)');
+      const appender = await db.connection.createAppender('wave_stage');
+      for (let i = 0; i < out.count; i++) {
+        appender.appendInteger(out.outSub[i]!);
+        appender.appendSmallInt(out.outChannel[i]!);
+        appender.appendSmallInt(out.outOffer[i]!);
+        appender.appendSmallInt(out.outReason[i]!);
+        appender.appendVarchar(out.outDetail[i] ?? '');
+        appender.endRow();
+      }
+      appender.closeSync();
+      await db.run('BEGIN TRANSACTION');
+      try {
+        await db.run("DELETE FROM wave_contacts WHERE campaign_id = $id AND wave_no = $wave AND status = 'excluded'", { id: campaignId, wave: waveNo });
+        await db.run(
+          `INSERT INTO wave_contacts (campaign_id, wave_no, subscriber_id, channel_id, offer_id, status, reason, detail, listed_at, expires_at)
+           SELECT $id, $wave, subscriber_id, list_extract($channels, channel + 1), CASE WHEN offer >= 0 THEN list_extract($offers, offer + 1) END,
+             CASE WHEN reason < 0 THEN 'listed' ELSE 'excluded' END, CASE WHEN reason >= 0 THEN list_extract($reasons, reason + 1) END,
+             nullif(detail, ''), CAST($at AS TIMESTAMP), CAST($expires AS TIMESTAMP)
+           FROM wave_stage`,
+          { id: campaignId, wave: waveNo, channels: bindable(channels), offers: bindable(offers), reasons, at: wallText(at), expires: wallText(expiresAt) },
+        );
+        await db.run('COMMIT');
+      } catch (error) {
+        await db.run('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        await db.run('DROP TABLE IF EXISTS wave_stage');
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    for (const u of this.unsubscribe) u();
+    await this.flushing;
+  }
+}
+
+const engines = new WeakMap<Store, Promise<PolicyEngine>>();
+
+/** The store's engine, started on first use (the server starts it at boot; tests may pass a clock first). */
+export function policyEngine(store: Store, options?: EngineOptions): Promise<PolicyEngine> {
+  let engine = engines.get(store);
+  if (!engine) {
+    engine = PolicyEngine.start(store, options);
+    engines.set(store, engine);
+    engine.catch(() => engines.delete(store));
+  }
+  return engine;
+}
+
+/** Stops a store's engine (tests, shutdown). */
+export async function stopPolicyEngine(store: Store): Promise<void> {
+  const engine = engines.get(store);
+  engines.delete(store);
+  if (engine) await (await engine).close();
+}
+
+/** generateWaveList through the store's engine. */
+export async function generateWaveList(store: Store, campaignId: number, waveNo: number, opts: { at?: number } = {}): Promise<WaveListSummary> {
+  return (await policyEngine(store)).generateWaveList(campaignId, waveNo, opts);
+}
