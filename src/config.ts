@@ -15,6 +15,8 @@ export interface Config {
   /** Directory the built console is served from. */
   webDist: string;
   logLevel: string;
+  /** Minutes between scheduled recomputations of the customer tags; 0 turns the schedule off. */
+  tagsRecomputeMinutes: number;
   /** Where lists for the channel systems are written (CSV + manifest); default: outbox next to the database. */
   outboxDir: string;
 }
@@ -41,6 +43,7 @@ export function loadConfig(): Config {
     demoSeed: intFrom('YITI_DEMO_SEED', 1),
     webDist: path.resolve(root, process.env.YITI_WEB_DIST ?? 'web/dist'),
     logLevel: process.env.YITI_LOG_LEVEL ?? 'info',
+    tagsRecomputeMinutes: intFrom('YITI_TAGS_RECOMPUTE_MINUTES', 1440),
     outboxDir: process.env.YITI_OUTBOX ? path.resolve(root, process.env.YITI_OUTBOX) : path.join(path.dirname(dbPath), 'outbox'),
   };
 }

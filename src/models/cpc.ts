@@ -167,7 +167,7 @@ const col = (i: number) => `x${i}`;
 /** Sample size for the first phase: k-means converges on a sample, then refines on everyone. */
 const sampleSize = 50_000;
 /** Lloyd iterations over every customer after the sample phase (fewer when it converges). */
-const fullIterations = 5;
+const fullIterations = 3;
 
 /**
  * Each point's distances to every centroid (the centroids table collected into one list, so a
@@ -203,7 +203,7 @@ export async function clusterCustomers(
   const constant = features.filter((_, i) => !(stats![`s_${col(i)}`] > 1e-12));
   if (constant.length === d) throw new InvalidInput('Every chosen feature is constant over the customers: nothing to cluster on', { field: 'features' });
   if (constant.length) await log(`constant features left out of the distance: ${constant.join(', ')}`);
-  const sampleEvery = Math.max(1, Math.floor(n / sampleSize));
+  const sampleEvery = Math.max(1, Math.ceil(n / sampleSize));
   await db.run(
     `CREATE OR REPLACE TEMP TABLE cpc_points AS
      SELECT r.subscriber_id, [${xs.map((x) => `coalesce((r.${x} - st.m_${x}) / nullif(st.s_${x}, 0), 0)`).join(', ')}]::DOUBLE[${d}] AS v,

@@ -7,6 +7,7 @@ import { failInterruptedJobs, startJob } from '../jobs/jobs.ts';
 import { DatabaseLocked } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
+import { scheduleTagRecompute } from '../models/tags.ts';
 import type { ServerContext } from './context.ts';
 
 async function isEmptyProvince(store: Store): Promise<boolean> {
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
       },
     );
   }
+
+  scheduleTagRecompute(store, config.tagsRecomputeMinutes, (error) => console.error(`Scheduled tag recomputation failed: ${error.message}`));
 
   const shutdown = async () => {
     await app.close();

@@ -1,6 +1,7 @@
 // CPC segments: start a k-means run, read a run's segments and fit matrices.
 import { Type } from '@sinclair/typebox';
 import { CpcParams, CpcResult, cpcFeatureNames, cpcFeatures, defaultCpcFeatures, getCpcResult, startCpcRun } from '../../models/cpc.ts';
+import { Matching, matchTargets } from '../../models/matching.ts';
 import { currentUser, requires } from '../auth.ts';
 import type { App, ServerContext } from '../context.ts';
 import { ErrorBody } from '../errors.ts';
@@ -34,5 +35,28 @@ export function cpcRoutes(app: App, { store }: ServerContext): void {
       schema: { ...common, summary: 'Segments and CP / CC / PC fit matrices of a CPC run (the latest when no run is named)', querystring: Type.Object({ runId: Type.Optional(Type.Integer({ minimum: 1 })) }), response: { 200: CpcResult, 404: ErrorBody } },
     },
     async (request) => getCpcResult(store, request.query.runId),
+  );
+
+  app.get(
+    '/api/models/matching',
+    {
+      preHandler: requires(store, 'models.read'),
+      schema: {
+        ...common,
+        summary: 'Top customers for a product with their best channel: propensity × channel preference × business–channel fit',
+        querystring: Type.Object({
+          productId: Type.String({ minLength: 1, maxLength: 64 }),
+          limit: Type.Integer({ default: 100 }),
+          minPropensity: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+          propensityRunId: Type.Optional(Type.Integer({ minimum: 1 })),
+          channelPreferenceRunId: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+        response: { 200: Matching, 400: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { productId, ...options } = request.query;
+      return matchTargets(store, productId, options);
+    },
   );
 }
