@@ -4,7 +4,7 @@
 // on a smartphone (×0.6 otherwise) ×1.2 under 25, and its users send 1.35× the SMS).
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countSegment, createSegment } from '../src/customers/segments.ts';
+import { compileSegment, countSegment, createSegment } from '../src/customers/segments.ts';
 import { generateProvince } from '../src/demo/generate.ts';
 import { choleskySolve, fitLogistic } from '../src/models/logistic.ts';
 import { startPropensity } from '../src/models/propensity.ts';
@@ -77,6 +77,31 @@ describe('ridge logistic regression by IRLS', () => {
     const fit = fitLogistic({ rows: 200, columns: [x] }, labels, { lambda: 1 });
     expect(Number.isFinite(fit.coefficients[0])).toBe(true);
     expect(fit.coefficients[0]).toBeGreaterThan(2);
+  });
+});
+
+describe('the model-score condition of the segment language', () => {
+  it('binds the run, label and threshold as parameters', () => {
+    expect(compileSegment({ modelScore: { runId: 7, op: 'gte', value: 80 } })).toEqual({
+      where: 'EXISTS (SELECT 1 FROM model_scores ms WHERE ms.run_id = $p0 AND ms.subscriber_id = s.subscriber_id AND ms.label = $p1 AND ms.score >= $p2)',
+      params: { p0: 7, p1: '', p2: 80 },
+    });
+    expect(compileSegment({ modelScore: { runId: 3, label: 'app', op: 'between', value: [60, 100] } }).params).toEqual({ p0: 3, p1: 'app', p2: 60, p3: 100 });
+  });
+
+  const refusals: Array<[string, unknown, string]> = [
+    ['a score above 100', { modelScore: { runId: 1, op: 'gte', value: 120 } }, 'filter.modelScore.value'],
+    ['an operator scores do not take', { modelScore: { runId: 1, op: 'in', value: 80 } }, 'filter.modelScore.op'],
+    ['a run id that is no id', { modelScore: { runId: 'x', op: 'gte', value: 80 } }, 'filter.modelScore.runId'],
+    ['an unknown key', { modelScore: { runId: 1, op: 'gte', value: 80, sql: '1=1' } }, 'filter.modelScore.sql'],
+  ];
+  it.each(refusals)('refuses %s, naming the field', (_name, filter, field) => {
+    expect(() => compileSegment(filter)).toThrow(InvalidInput);
+    try {
+      compileSegment(filter);
+    } catch (error) {
+      expect((error as InvalidInput).field).toBe(field);
+    }
   });
 });
 

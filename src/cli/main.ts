@@ -6,9 +6,11 @@ import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
 import { importFeedbackFile } from '../ingest/feedback-file.ts';
 import { listJobs } from '../jobs/jobs.ts';
+import { startChannelPreference } from '../models/channel-preference.ts';
+import { startLift } from '../models/lift.ts';
 import { startPropensity } from '../models/propensity.ts';
 import { listModelRuns } from '../models/runs.ts';
-import type { PropensityMetrics, PropensityRequest } from '../models/types.ts';
+import type { ChannelPreferenceMetrics, ChannelPreferenceRequest, LiftMetrics, PropensityMetrics, PropensityRequest } from '../models/types.ts';
 import { importPlanProducts, listPlanProducts } from '../tariffs/catalogue.ts';
 import { startSimulation, type SimulationSummary } from '../tariffs/simulation.ts';
 import { DomainError, InvalidInput } from '../store/errors.ts';
@@ -227,7 +229,7 @@ feedback
     });
   });
 
-const model = program.command('model').description('Customer models: propensity, channel preference; each training is a versioned run');
+const model = program.command('model').description('Customer models: propensity, channel preference, lift; each training is a versioned run');
 
 function printPropensity(runId: number, m: PropensityMetrics): void {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -303,6 +305,60 @@ model
       const run = await started.done.finally(() => bar.stop());
       if (opts.json) console.log(JSON.stringify(run, null, 2));
       else printPropensity(started.runId, run.metrics as PropensityMetrics);
+    });
+  });
+
+model
+  .command('train-channel-preference')
+  .description('Train channel preference: frequent contacters from their contact shares (channels complained on left out), everyone else by a classifier')
+  .addOption(dbOption())
+  .option('--min-contacts <n>', 'a frequent contacter has at least this many contacts in the window', positiveInt('--min-contacts'))
+  .option('--window-months <n>', 'months of contacts, ending with the data', positiveInt('--window-months'))
+  .option('--features <list>', 'non-contact attributes to learn from, comma-separated (default: all)')
+  .option('--json', 'print the run as JSON')
+  .action(async (opts: { db: string; minContacts?: number; windowMonths?: number; features?: string; json?: boolean }) => {
+    const request: ChannelPreferenceRequest = {
+      ...(opts.minContacts !== undefined ? { minContacts: opts.minContacts } : {}),
+      ...(opts.windowMonths !== undefined ? { windowMonths: opts.windowMonths } : {}),
+      ...(opts.features ? { features: opts.features.split(',').map((f) => f.trim()).filter(Boolean) } : {}),
+    };
+    await withStore(opts.db, async (store) => {
+      const bar = progressBar('train channel preference');
+      const started = await startChannelPreference(store, request, `cli:${os.userInfo().username}`, bar.update);
+      const run = await started.done.finally(() => bar.stop());
+      if (opts.json) return console.log(JSON.stringify(run, null, 2));
+      const m = run.metrics as ChannelPreferenceMetrics;
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      console.log(`Channel-preference run ${started.runId}: ${m.frequentContacters} frequent contacters (≥ ${m.minContacts} contacts, ${m.window.from} to ${m.window.to}); ${m.scored} customers scored`);
+      console.log(`  held-out frequent contacters ${m.holdout}: first channel right ${pct(m.accuracy)} (always the commonest: ${pct(m.baselineAccuracy)}), in the top two ${pct(m.top2Accuracy)}`);
+      console.log('  channel         preferred by    AUC  strongest attributes');
+      for (const c of m.channels) {
+        const top = c.topAttributes.slice(0, 3).map((a) => `${a.level === null ? a.feature : `${a.feature}=${a.level}`} ${a.coefficient >= 0 ? '+' : ''}${a.coefficient.toFixed(2)}`).join(', ');
+        console.log(`  ${c.channelId.padEnd(15)} ${String(c.preferredBy).padStart(12)} ${c.auc === null ? '    –' : c.auc.toFixed(3)}  ${top}`);
+      }
+    });
+  });
+
+model
+  .command('lift')
+  .description('Association / lift of a product: with other products and with attribute bands; a 0–100 lift score per customer')
+  .addOption(dbOption())
+  .requiredOption('--product <id>', 'the product')
+  .option('--bins <n>', 'equal-count bands per numeric attribute', positiveInt('--bins'))
+  .option('--json', 'print the run as JSON')
+  .action(async (opts: { db: string; product: string; bins?: number; json?: boolean }) => {
+    await withStore(opts.db, async (store) => {
+      const bar = progressBar('lift');
+      const started = await startLift(store, { productId: opts.product, ...(opts.bins ? { bins: opts.bins } : {}) }, `cli:${os.userInfo().username}`, bar.update);
+      const run = await started.done.finally(() => bar.stop());
+      if (opts.json) return console.log(JSON.stringify(run, null, 2));
+      const m = run.metrics as LiftMetrics;
+      const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+      console.log(`Lift run ${started.runId}: ${m.holders} of ${m.customers} customers hold ${m.productId} (${pct(m.baseRate)}); lift-score AUC ${m.auc.toFixed(3)}`);
+      console.log('  products held with it            both  support  conf→  conf←   lift');
+      for (const p of m.products.slice(0, 10)) console.log(`  ${p.productId.padEnd(30)} ${String(p.both).padStart(6)} ${pct(p.support).padStart(8)} ${pct(p.confidenceTo).padStart(6)} ${pct(p.confidenceFrom).padStart(6)} ${p.lift.toFixed(2).padStart(6)}`);
+      console.log('  attribute bands                customers  confidence   lift');
+      for (const r of m.attributes.slice(0, 15)) console.log(`  ${r.antecedent.padEnd(34)} ${String(r.customers).padStart(7)} ${pct(r.confidence).padStart(11)} ${r.lift.toFixed(2).padStart(6)}`);
     });
   });
 

@@ -120,6 +120,8 @@ export const ChannelPreferenceRequest = Type.Object(
     features: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { minItems: 1, maxItems: 80 })),
     lambda: Type.Optional(Type.Number({ minimum: 0, maximum: 1e6 })),
     holdoutShare: Type.Optional(Type.Number({ minimum: 0.05, maximum: 0.5 })),
+    /** at most this many frequent contacters are pulled into the fits (a deterministic sample) */
+    maxTrainRows: Type.Optional(Type.Integer({ minimum: 1000, maximum: 5_000_000 })),
     seed: Type.Optional(Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 })),
   },
   { additionalProperties: false },

@@ -4,9 +4,11 @@
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import { ModelRun, getModelRun, listModelRuns, modelRunLog } from '../../models/runs.ts';
+import { startChannelPreference } from '../../models/channel-preference.ts';
+import { startLift } from '../../models/lift.ts';
 import { startPropensity } from '../../models/propensity.ts';
 import { SubscriberScore, scoresOfSubscriber } from '../../models/scores.ts';
-import { PropensityRequest } from '../../models/types.ts';
+import { ChannelPreferenceRequest, LiftRequest, PropensityRequest } from '../../models/types.ts';
 import { InvalidInput } from '../../store/errors.ts';
 import { currentUser, requires } from '../auth.ts';
 import type { App, ServerContext } from '../context.ts';
@@ -30,6 +32,36 @@ export function modelRoutes(app: App, { store }: ServerContext): void {
       const started = await startPropensity(store, request.body, user.username);
       started.done.catch((error: Error) => request.log.warn({ err: error, runId: started.runId }, 'propensity training failed'));
       await recordAudit(store, user.username, 'model.train', `model_run:${started.runId}`, { model: 'propensity', request: request.body });
+      return reply.status(202).send({ runId: started.runId, jobId: started.jobId });
+    },
+  );
+
+  app.post(
+    '/api/models/channel-preference',
+    {
+      preHandler: requires(store, 'models.train'),
+      schema: { ...common, summary: 'Train the channel-preference model (share rule for frequent contacters, classifier for the rest) as a job', body: ChannelPreferenceRequest, response: { 202: Started, 400: ErrorBody } },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const started = await startChannelPreference(store, request.body, user.username);
+      started.done.catch((error: Error) => request.log.warn({ err: error, runId: started.runId }, 'channel-preference training failed'));
+      await recordAudit(store, user.username, 'model.train', `model_run:${started.runId}`, { model: 'channel_preference', request: request.body });
+      return reply.status(202).send({ runId: started.runId, jobId: started.jobId });
+    },
+  );
+
+  app.post(
+    '/api/models/lift',
+    {
+      preHandler: requires(store, 'models.train'),
+      schema: { ...common, summary: 'Association / lift of a product: with other products and with attribute bands; a 0–100 lift score per customer', body: LiftRequest, response: { 202: Started, 400: ErrorBody } },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const started = await startLift(store, request.body, user.username);
+      started.done.catch((error: Error) => request.log.warn({ err: error, runId: started.runId }, 'lift analysis failed'));
+      await recordAudit(store, user.username, 'model.train', `model_run:${started.runId}`, { model: 'lift', request: request.body });
       return reply.status(202).send({ runId: started.runId, jobId: started.jobId });
     },
   );
