@@ -83,9 +83,9 @@ describe('feedback batches over HTTP', () => {
     expect((await send({ events })).status).toBe(200);
     stop();
     expect(seen).toEqual([
-      { subscriberId: a, channelId: 'outbound', at: '2026-11-06 09:30:00', outcome: 'accepted', campaignId: world.campaignId, offerId: 'FETION', eventId: 'ob-100' },
-      { subscriberId: b, channelId: 'outbound', at: '2026-11-06 09:31:00', outcome: 'refused', campaignId: world.campaignId, offerId: 'FETION', eventId: 'ob-101' },
-      { subscriberId: c, channelId: 'outbound', at: '2026-11-06 09:32:00', outcome: 'ordered', campaignId: world.campaignId, offerId: 'FETION', eventId: 'ob-102' },
+      { subscriberId: a, channelId: 'outbound', at: '2026-11-06 09:30:00', outcome: 'accepted', campaignId: world.campaignId, offerId: 'FETION', eventId: 'ob-100', decisionId: null },
+      { subscriberId: b, channelId: 'outbound', at: '2026-11-06 09:31:00', outcome: 'refused', campaignId: world.campaignId, offerId: 'FETION', eventId: 'ob-101', decisionId: null },
+      { subscriberId: c, channelId: 'outbound', at: '2026-11-06 09:32:00', outcome: 'ordered', campaignId: world.campaignId, offerId: 'FETION', eventId: 'ob-102', decisionId: null },
     ]);
     const rows = await store.query<{ subscriber_id: number; outcome: string; campaign_id: string; event_type: string }>(
       "SELECT subscriber_id, CAST(outcome AS VARCHAR) AS outcome, campaign_id, CAST(event_type AS VARCHAR) AS event_type FROM contact_events WHERE note LIKE 'feedback % ob-10_' ORDER BY event_time",
@@ -98,6 +98,19 @@ describe('feedback batches over HTTP', () => {
     const report = (await world.client.call('analyst', 'GET', `/api/campaigns/${world.campaignId}/report`)).body;
     expect(report.overall.contacted - reportBefore.overall.contacted).toBe(3);
     expect(report.overall.accepted - reportBefore.overall.accepted).toBe(2);
+  });
+
+  it('passes the decision id a channel sends back to the policy, and stores it with the event', async () => {
+    const seen: ContactFact[] = [];
+    const stop = onContacts(store, (facts) => seen.push(...facts));
+    const res = await send({ events: [event(world.campaignId, 110, { outcome: 'not_shown', decisionId: 'd-20261106-7' })] });
+    stop();
+    expect(res.status).toBe(200);
+    expect(seen.map((f) => [f.outcome, f.decisionId])).toEqual([['not_shown', 'd-20261106-7']]);
+    expect(await store.one("SELECT decision_id FROM feedback_events WHERE event_id = 'ob-110'")).toEqual({ decision_id: 'd-20261106-7' });
+    const other = await send({ events: [event(world.campaignId, 110, { outcome: 'not_shown', decisionId: 'd-other' })] });
+    expect(other.status).toBe(409);
+    expect(other.body.message).toContain('(decision d-other not d-20261106-7)');
   });
 
   it('writes no contact for not_shown: the offer never reached the customer', async () => {
@@ -128,6 +141,13 @@ describe('feedback files', () => {
   it('takes a re-sent file with more rows: those stored are skipped, the new ones stored', async () => {
     const lines = [feedbackHeader, ...Array.from({ length: 7 }, (_, i) => feedbackLine(event(world.campaignId, 200 + i, { outcome: 'viewed' })))];
     expect(await importFeedbackFile(store, { file: csvFile('outbound-20261106-v2.csv', lines) })).toMatchObject({ duplicate: false, rows: 7, recorded: 2 });
+  });
+
+  it('takes an optional decision_id column', async () => {
+    const file = csvFile('with-decisions.csv', [`${feedbackHeader},decision_id`, `${feedbackLine(event(world.campaignId, 250, { outcome: 'shown' }))},d-250`, `${feedbackLine(event(world.campaignId, 251))},`]);
+    expect(await importFeedbackFile(store, { file })).toMatchObject({ rows: 2, recorded: 2 });
+    const rows = await store.query("SELECT event_id, decision_id FROM feedback_events WHERE event_id IN ('ob-250', 'ob-251') ORDER BY 1");
+    expect(rows).toEqual([{ event_id: 'ob-250', decision_id: 'd-250' }, { event_id: 'ob-251', decision_id: null }]);
   });
 
   it('refuses a re-sent file with one changed row, naming its line', async () => {

@@ -18,6 +18,7 @@ import {
   serializedFeedback,
   stagedFeedbackProblems,
   stageColumns,
+  stageStoredEvents,
   type FeedbackProblem,
 } from './feedback.ts';
 import type { KindSpec } from './kinds.ts';
@@ -57,10 +58,13 @@ const spec: KindSpec = {
     { name: 'channel_id', type: 'text', required: true },
     { name: 'outcome', type: 'code', required: true, values: [...feedbackOutcomes] },
     { name: 'event_time', type: 'timestamp', required: true },
+    { name: 'decision_id', type: 'text', required: false, pattern: { regex: eventIdPattern.source.slice(1, -1), meaning: 'a decision id (1–64 of A-Z a-z 0-9 . _ : -)' } },
   ],
 };
 
 const problemLimit = 10;
+/** A naive timestamp as problems.ts accepts it. */
+const timestampPattern = '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,6})?';
 
 function invalid(message: string, details: Record<string, unknown> = {}, code = 'FEEDBACK_FILE_INVALID'): InvalidInput {
   return new InvalidInput(message, { code, field: 'file', details });
@@ -122,18 +126,44 @@ function semanticRejection(name: string, problems: FeedbackProblem[], total: num
   });
 }
 
-/** Reads the file into text columns (ingest_stage), then into the typed feedback stage. */
+/** The trimmed text of a column, NULL when empty or when the file has no such column. */
+const text = (columns: string[], name: string) => (columns.includes(name) ? valueSql(name) : 'NULL');
+
+/**
+ * True for a row with a value its column's rules refuse — the same rules valueProblems applies,
+ * so that the fast path (one typed pass) and the slow path (finding the words for the problem) agree.
+ */
+function badRowSql(): string {
+  const integer = (v: string) =>
+    `${v} IS NULL OR NOT regexp_full_match(${v}, '[+-]?[0-9]+') OR TRY_CAST(${v} AS BIGINT) IS NULL OR TRY_CAST(${v} AS BIGINT) NOT BETWEEN 1 AND 2147483647`;
+  return `(t_event_id IS NULL OR NOT regexp_full_match(t_event_id, $idPattern)
+    OR ${integer('t_subscriber_id')} OR ${integer('t_campaign_id')} OR t_offer_id IS NULL OR t_channel_id IS NULL
+    OR t_outcome IS NULL OR NOT list_contains($outcomes, t_outcome)
+    OR t_event_time IS NULL OR NOT regexp_full_match(t_event_time, $timePattern) OR TRY_CAST(t_event_time AS TIMESTAMP) IS NULL
+    OR (t_decision_id IS NOT NULL AND NOT regexp_full_match(t_decision_id, $idPattern)))`;
+}
+
+/**
+ * Reads the file in one pass into the typed feedback stage, marking rows with a bad value. Only
+ * when some row is bad is the file read again as text to name the problems (problems.ts).
+ */
 async function stage(c: ConnectionDb, file: string, name: string, columns: string[]): Promise<number> {
   await c.run(`DROP TABLE IF EXISTS ${rejectsTable}`);
   await c.run(`DROP TABLE IF EXISTS ${rejectScansTable}`);
+  // column names come from the spec (the header was matched against it), never from the file
+  const source = `read_csv($file,
+       header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
+       columns = {${columns.map((n) => `'${n}': 'VARCHAR'`).join(', ')}},
+       store_rejects = true, rejects_table = '${rejectsTable}', rejects_scan = '${rejectScansTable}')`;
+  const texts = stageColumns.map((n) => `${text(columns, n)} AS t_${n}`).join(', ');
   try {
-    // column names come from the spec (the header was matched against it), never from the file
     await c.run(
-      `CREATE OR REPLACE TEMP TABLE ${stageTable} AS SELECT * FROM read_csv($file,
-         header = true, auto_detect = false, delim = ',', quote = '"', escape = '"',
-         columns = {${columns.map((n) => `'${n}': 'VARCHAR'`).join(', ')}},
-         store_rejects = true, rejects_table = '${rejectsTable}', rejects_scan = '${rejectScansTable}')`,
-      { file },
+      `CREATE OR REPLACE TEMP TABLE ${feedbackStage} AS
+       SELECT t_event_id AS event_id, TRY_CAST(t_subscriber_id AS INTEGER) AS subscriber_id, TRY_CAST(t_campaign_id AS INTEGER) AS campaign_id,
+         t_offer_id AS offer_id, t_channel_id AS channel_id, t_outcome AS outcome, TRY_CAST(t_event_time AS TIMESTAMP) AS event_time,
+         t_decision_id AS decision_id, ${badRowSql()} AS bad
+       FROM (SELECT ${texts} FROM ${source})`,
+      { file, idPattern: spec.columns[0]!.pattern!.regex, outcomes: [...feedbackOutcomes], timePattern: timestampPattern },
     );
   } catch (error) {
     const reason = ((error as Error).message ?? '').split('\n')[0]!.split(file).join(name);
@@ -141,23 +171,19 @@ async function stage(c: ConnectionDb, file: string, name: string, columns: strin
   }
   const broken = await csvStructureProblems(c, columns.length, problemLimit);
   if (broken.total > 0) throw fileRejection(name, broken);
-  const values = await valueProblems(c, spec, columns, 'csv', problemLimit);
-  if (values.total > 0) throw fileRejection(name, merge([values], problemLimit));
-  const v = (n: string) => valueSql(n);
-  await c.run(
-    `CREATE OR REPLACE TEMP TABLE ${feedbackStage} AS
-     SELECT CAST(rowid + 1 AS INTEGER) AS row, ${v('event_id')} AS event_id, CAST(${v('subscriber_id')} AS INTEGER) AS subscriber_id,
-       CAST(${v('campaign_id')} AS INTEGER) AS campaign_id, ${v('offer_id')} AS offer_id, ${v('channel_id')} AS channel_id,
-       ${v('outcome')} AS outcome, CAST(${v('event_time')} AS TIMESTAMP) AS event_time
-     FROM ${stageTable}`,
-  );
-  await c.run(`DROP TABLE IF EXISTS ${stageTable}`);
-  return (await c.one<{ n: number }>(`SELECT count(*) AS n FROM ${feedbackStage}`))?.n ?? 0;
+  const counts = await c.one<{ rows: number; bad: number }>(`SELECT count(*) AS rows, count(*) FILTER (WHERE bad) AS bad FROM ${feedbackStage}`);
+  if ((counts?.bad ?? 0) > 0) {
+    await c.run(`CREATE OR REPLACE TEMP TABLE ${stageTable} AS SELECT * FROM ${source}`, { file });
+    const values = await valueProblems(c, spec, columns, 'csv', problemLimit);
+    if (values.total > 0) throw fileRejection(name, merge([values], problemLimit));
+    throw invalid(`${name}: ${counts!.bad} rows have values that cannot be read. Nothing was imported.`);
+  }
+  return counts?.rows ?? 0;
 }
 
 /**
  * Imports a feedback CSV (columns event_id, subscriber_id, campaign_id, offer_id, channel_id,
- * outcome, event_time) all or nothing, and resolves after the commit. A bad file throws an error
+ * outcome, event_time; optionally decision_id) all or nothing, and resolves after the commit. A bad file throws an error
  * naming its line, column and reason; a file imported before returns { duplicate: true }.
  */
 export async function importFeedbackFile(store: Store, request: FeedbackFileRequest): Promise<FeedbackFileReceipt> {
@@ -180,6 +206,7 @@ export async function importFeedbackFile(store: Store, request: FeedbackFileRequ
         const rows = await stage(c, file, name, columns);
         await c.run('BEGIN TRANSACTION');
         try {
+          await stageStoredEvents(c, null);
           const found = await stagedFeedbackProblems(c, request.channelId ?? null, problemLimit, (row) => `line ${row + 1}`);
           if (found.total > 0) throw semanticRejection(name, found.problems, found.total);
           const batch = await c.one<{ batch_id: number }>(

@@ -7,6 +7,7 @@ import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
 import { isCalendarDate } from '../campaigns/plan.ts';
 import { publishContacts, type ContactFact } from '../policy/contacts.ts';
 import { DomainError, InvalidInput } from '../store/errors.ts';
+import { listValue } from '@duckdb/node-api';
 import type { ConnectionDb, Store } from '../store/store.ts';
 
 export const feedbackOutcomes = ['delivered', 'shown', 'not_shown', 'viewed', 'accepted', 'refused', 'ordered', 'failed'] as const;
@@ -27,6 +28,9 @@ export const FeedbackEvent = Type.Object(
     channel: Type.String({ description: 'The reporting channel: the one the X-Channel-Key speaks for' }),
     outcome: Type.String({ description: feedbackOutcomes.join(', ') }),
     at: Type.String({ description: "When it happened, operator-local 'YYYY-MM-DD HH:MM:SS'" }),
+    decisionId: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], { description: 'The id POST /api/decide answered with, when the event reports on a real-time offer: its reservation is then confirmed or released' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -53,7 +57,7 @@ export class FeedbackRejected extends DomainError {
 const conflictCodes = new Set(['EVENT_ID_CONFLICT', 'CAMPAIGN_NOT_RUNNING']);
 
 /** The columns of a staged event, as a feedback file names them. */
-export const stageColumns = ['event_id', 'subscriber_id', 'campaign_id', 'offer_id', 'channel_id', 'outcome', 'event_time'] as const;
+export const stageColumns = ['event_id', 'subscriber_id', 'campaign_id', 'offer_id', 'channel_id', 'outcome', 'event_time', 'decision_id'] as const;
 export type StageColumn = (typeof stageColumns)[number];
 /** The same columns as an HTTP event names them. */
 export const eventFields: Record<StageColumn, keyof FeedbackEvent> = {
@@ -64,6 +68,7 @@ export const eventFields: Record<StageColumn, keyof FeedbackEvent> = {
   channel_id: 'channel',
   outcome: 'outcome',
   event_time: 'at',
+  decision_id: 'decisionId',
 };
 
 export interface FeedbackProblem {
@@ -74,9 +79,39 @@ export interface FeedbackProblem {
   reason: string;
 }
 
-/** The typed staging table of one intake, on the intake's own connection. */
+/**
+ * The typed staging table of one intake, on the intake's own connection: the columns of
+ * stageColumns, in batch (file) order, so that rowid + 1 is an event's position. It is made
+ * outside the intake's transaction: rows a transaction adds have provisional rowids until it commits.
+ */
 export const feedbackStage = 'feedback_stage';
+/** The staged events with their 1-based position as `row`. */
+const staged = `(SELECT rowid + 1 AS row, * FROM ${feedbackStage})`;
 const newEvents = 'feedback_new';
+/** The stored events that share a key with a staged one. */
+const storedEvents = 'feedback_stored';
+/** feedback_events.event_key of a staged row `s`. */
+const eventKeySql = (s: string) => `${s}.channel_id || ':' || ${s}.event_id`;
+
+/**
+ * Copies the stored events that share a key with the staged ones aside: by an index lookup of
+ * their keys for a batch, by one join for a file (whose keys are too many to list).
+ */
+export async function stageStoredEvents(c: ConnectionDb, keys: string[] | null): Promise<void> {
+  if (keys === null) {
+    await c.run(
+      `CREATE OR REPLACE TEMP TABLE ${storedEvents} AS
+       SELECT e.* FROM feedback_events e WHERE e.event_key IN (SELECT ${eventKeySql('s')} FROM ${feedbackStage} s)`,
+    );
+  } else {
+    // one placeholder per key: an IN list of values is what DuckDB answers from the index
+    await c.run(
+      `CREATE OR REPLACE TEMP TABLE ${storedEvents} AS
+       SELECT * FROM feedback_events WHERE event_key IN (${keys.map((_, i) => `$${i + 1}`).join(', ')})`,
+      keys,
+    );
+  }
+}
 
 // One intake at a time per database: two batches carrying the same event id must not both see it
 // as new. The server is the one process that owns the file, so an in-process queue is enough.
@@ -140,6 +175,9 @@ function eventProblem(e: FeedbackEvent, i: number, channelId: string): FeedbackR
   if (feedbackTime(e.at) === null) {
     return new FeedbackRejected('BAD_TIME', `${at('at')}: ${shown(e.at)} is not a time YYYY-MM-DD HH:MM:SS (operator-local)`, at('at'));
   }
+  if (e.decisionId != null && !eventIdPattern.test(e.decisionId)) {
+    return new FeedbackRejected('MALFORMED_DECISION_ID', `${at('decisionId')}: ${shown(e.decisionId)} is not a decision id (1–64 of A-Z a-z 0-9 . _ : -)`, at('decisionId'));
+  }
   return null;
 }
 
@@ -161,11 +199,12 @@ export async function recordFeedbackBatch(store: Store, channelId: string, body:
   }
   return serializedFeedback(store, () =>
     store.withConnection(async (c) => {
-      await c.run('BEGIN TRANSACTION');
       let facts: ContactFact[];
       let recorded: number;
       try {
         await stageEvents(c, events);
+        await c.run('BEGIN TRANSACTION');
+        await stageStoredEvents(c, [...new Set(events.map((e) => `${e.channel}:${e.eventId}`))]);
         const found = await stagedFeedbackProblems(c, channelId, 1, (row) => `events[${row - 1}]`);
         if (found.problems.length > 0) throw batchRejection(found.problems[0]!, found.total, events);
         ({ recorded, facts } = await loadStagedFeedback(c, source, null));
@@ -195,12 +234,11 @@ function batchRejection(p: FeedbackProblem, total: number, events: FeedbackEvent
 async function stageEvents(c: ConnectionDb, events: FeedbackEvent[]): Promise<void> {
   await c.run(
     `CREATE OR REPLACE TEMP TABLE ${feedbackStage} AS
-     SELECT CAST(unnest(range(1, $n + 1)) AS INTEGER) AS row, unnest($eventIds) AS event_id,
+     SELECT unnest($eventIds) AS event_id,
        CAST(unnest($subscribers) AS INTEGER) AS subscriber_id, CAST(unnest($campaigns) AS INTEGER) AS campaign_id,
        unnest($offers) AS offer_id, unnest($channels) AS channel_id, unnest($outcomes) AS outcome,
-       CAST(unnest($times) AS TIMESTAMP) AS event_time`,
+       CAST(unnest($times) AS TIMESTAMP) AS event_time, nullif(unnest($decisions), '') AS decision_id`,
     {
-      n: events.length,
       eventIds: events.map((e) => e.eventId),
       subscribers: events.map((e) => e.subscriberId),
       campaigns: events.map((e) => e.campaignId),
@@ -208,12 +246,13 @@ async function stageEvents(c: ConnectionDb, events: FeedbackEvent[]): Promise<vo
       channels: events.map((e) => e.channel),
       outcomes: events.map((e) => e.outcome),
       times: events.map((e) => feedbackTime(e.at)!),
+      decisions: events.map((e) => e.decisionId ?? ''),
     },
   );
 }
 
 export async function dropFeedbackStage(c: ConnectionDb): Promise<void> {
-  for (const t of [feedbackStage, newEvents]) await c.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+  for (const t of [feedbackStage, newEvents, storedEvents]) await c.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
 }
 
 /** Minutes a reported time may run ahead of the server's clock (channel clocks drift). */
@@ -224,7 +263,8 @@ const payloadDiff = (a: string, b: string) => `concat_ws(', ',
   CASE WHEN ${a}.campaign_id <> ${b}.campaign_id THEN 'campaign ' || ${a}.campaign_id || ' not ' || ${b}.campaign_id END,
   CASE WHEN ${a}.offer_id <> ${b}.offer_id THEN 'offer ' || ${a}.offer_id || ' not ' || ${b}.offer_id END,
   CASE WHEN ${a}.outcome <> ${b}.outcome THEN 'outcome ' || ${a}.outcome || ' not ' || ${b}.outcome END,
-  CASE WHEN ${a}.event_time <> ${b}.event_time THEN 'time ' || strftime(${a}.event_time, '%Y-%m-%d %H:%M:%S') || ' not ' || strftime(${b}.event_time, '%Y-%m-%d %H:%M:%S') END)`;
+  CASE WHEN ${a}.event_time <> ${b}.event_time THEN 'time ' || strftime(${a}.event_time, '%Y-%m-%d %H:%M:%S') || ' not ' || strftime(${b}.event_time, '%Y-%m-%d %H:%M:%S') END,
+  CASE WHEN ${a}.decision_id IS DISTINCT FROM ${b}.decision_id THEN 'decision ' || coalesce(${a}.decision_id, 'none') || ' not ' || coalesce(${b}.decision_id, 'none') END)`;
 
 /**
  * What is wrong with the staged events, in batch order (the first `limit`) and how many problems
@@ -239,7 +279,7 @@ export async function stagedFeedbackProblems(
   rowName: (row: number) => string,
 ): Promise<{ problems: FeedbackProblem[]; total: number }> {
   const rows = await c.query<ProblemRow & { total: number }>(
-    `WITH s AS (SELECT * FROM ${feedbackStage}),
+    `WITH s AS ${staged},
      camp AS (SELECT campaign_id, status FROM campaigns),
      offers AS (
        SELECT campaign_id, unnest(CAST(json_extract_string(plan, '$.offers[*].productId') AS VARCHAR[])) AS offer_id FROM campaigns
@@ -266,7 +306,7 @@ export async function stagedFeedbackProblems(
          FROM s JOIN firsts f ON f.channel_id = s.channel_id AND f.event_id = s.event_id AND f.row < s.row
          WHERE ${payloadDiff('s', 'f')} <> ''
        UNION ALL SELECT s.row, 'event_id', 'EVENT_ID_CONFLICT', s.event_id, ${payloadDiff('s', 'e')}, NULL
-         FROM s JOIN feedback_events e ON e.channel_id = s.channel_id AND e.event_id = s.event_id
+         FROM s JOIN ${storedEvents} e ON e.channel_id = s.channel_id AND e.event_id = s.event_id
          WHERE ${payloadDiff('s', 'e')} <> ''
      )
      SELECT row, col, code, value, other, other_row, count(*) OVER () AS total FROM found ORDER BY row, col LIMIT $limit`,
@@ -321,13 +361,13 @@ function describeProblem(r: ProblemRow, rowName: (row: number) => string): Feedb
 export async function loadStagedFeedback(c: ConnectionDb, source: FeedbackSource, batchId: number | null): Promise<{ recorded: number; facts: ContactFact[] }> {
   await c.run(
     `CREATE OR REPLACE TEMP TABLE ${newEvents} AS
-     SELECT s.* FROM ${feedbackStage} s
-     WHERE NOT EXISTS (SELECT 1 FROM feedback_events e WHERE e.channel_id = s.channel_id AND e.event_id = s.event_id)
+     SELECT s.* FROM ${staged} s
+     WHERE NOT EXISTS (SELECT 1 FROM ${storedEvents} e WHERE e.channel_id = s.channel_id AND e.event_id = s.event_id)
      QUALIFY row_number() OVER (PARTITION BY s.channel_id, s.event_id ORDER BY s.row) = 1`,
   );
   await c.run(
-    `INSERT INTO feedback_events (channel_id, event_id, subscriber_id, campaign_id, offer_id, outcome, event_time, source, batch_id)
-     SELECT channel_id, event_id, subscriber_id, campaign_id, offer_id, outcome, event_time, $source, $batchId FROM ${newEvents}`,
+    `INSERT INTO feedback_events (event_key, channel_id, event_id, subscriber_id, campaign_id, offer_id, outcome, event_time, decision_id, source, batch_id)
+     SELECT ${eventKeySql(newEvents)}, channel_id, event_id, subscriber_id, campaign_id, offer_id, outcome, event_time, decision_id, $source, $batchId FROM ${newEvents}`,
     { source, batchId },
   );
   // the report counts accepted and refused as reached, anything else as attempted
@@ -340,21 +380,65 @@ export async function loadStagedFeedback(c: ConnectionDb, source: FeedbackSource
      FROM ${newEvents} WHERE outcome <> 'not_shown'`,
     { batchId },
   );
-  const [subscribers, channels, times, outcomes, campaigns, offers, ids] = await c.columns(
-    `SELECT subscriber_id, channel_id, strftime(event_time, '%Y-%m-%d %H:%M:%S'), outcome, campaign_id, offer_id, event_id
-     FROM ${newEvents} ORDER BY row`,
-  );
-  const facts: ContactFact[] = new Array(subscribers!.length);
-  for (let i = 0; i < facts.length; i++) {
-    facts[i] = {
-      subscriberId: subscribers![i] as number,
-      channelId: channels![i] as string,
-      at: times![i] as string,
-      outcome: outcomes![i] as FeedbackOutcome,
-      campaignId: campaigns![i] as number,
-      offerId: offers![i] as string,
-      eventId: ids![i] as string,
-    };
+  return { recorded: (await c.one<{ n: number }>(`SELECT count(*) AS n FROM ${newEvents}`))?.n ?? 0, facts: await newFacts(c) };
+}
+
+let clock: string[] | undefined;
+/** 'HH:MM:SS' of every second of a day, made once: formatting a million times costs more. */
+function clockTimes(): string[] {
+  if (!clock) {
+    const two = (n: number) => String(n).padStart(2, '0');
+    clock = Array.from({ length: 86_400 }, (_, s) => `${two(Math.floor(s / 3600))}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`);
   }
-  return { recorded: facts.length, facts };
+  return clock;
+}
+
+/**
+ * The new events as contact facts, in batch order. A file brings a million of them, so the few
+ * (channel, campaign, offer) combinations and the outcomes come back as small numbers and the
+ * time as epoch seconds, read a column of a chunk at a time.
+ */
+async function newFacts(c: ConnectionDb): Promise<ContactFact[]> {
+  const keys = await c.query<{ channel_id: string; campaign_id: number; offer_id: string }>(
+    `SELECT DISTINCT channel_id, campaign_id, offer_id FROM ${newEvents} ORDER BY ALL`,
+  );
+  if (keys.length === 0) return [];
+  const result = await c.connection.run(
+    `WITH k AS (SELECT CAST(unnest(range(len($channels))) AS INTEGER) AS k, unnest($channels) AS channel_id,
+                  CAST(unnest($campaigns) AS INTEGER) AS campaign_id, unnest($offers) AS offer_id)
+     SELECT n.subscriber_id, k.k, CAST(epoch(n.event_time) AS BIGINT) AS at, CAST(list_position($outcomes, n.outcome) - 1 AS INTEGER) AS outcome,
+       n.event_id, n.decision_id
+     FROM ${newEvents} n JOIN k USING (channel_id, campaign_id, offer_id) ORDER BY n.row`,
+    {
+      channels: listValue(keys.map((k) => k.channel_id)),
+      campaigns: listValue(keys.map((k) => k.campaign_id)),
+      offers: listValue(keys.map((k) => k.offer_id)),
+      outcomes: listValue([...feedbackOutcomes]),
+    },
+  );
+  const facts: ContactFact[] = [];
+  const days = new Map<number, string>();
+  for (let i = 0; i < result.chunkCount; i++) {
+    const chunk = result.getChunk(i);
+    const [subscribers, ks, ats, outcomes, ids, decisions] = [0, 1, 2, 3, 4, 5].map((col) => chunk.getColumnValues(col));
+    for (let r = 0; r < chunk.rowCount; r++) {
+      const key = keys[ks![r] as number]!;
+      const seconds = Number(ats![r]);
+      const day = Math.floor(seconds / 86_400);
+      let date = days.get(day);
+      if (date === undefined) days.set(day, (date = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+      const at = `${date} ${clockTimes()[seconds - day * 86_400]}`;
+      facts.push({
+        subscriberId: subscribers![r] as number,
+        channelId: key.channel_id,
+        at,
+        outcome: feedbackOutcomes[outcomes![r] as number]!,
+        campaignId: key.campaign_id,
+        offerId: key.offer_id,
+        eventId: ids![r] as string,
+        decisionId: (decisions![r] as string | null) ?? null,
+      });
+    }
+  }
+  return facts;
 }

@@ -24,6 +24,7 @@ import { modelRoutes } from './routes/models.ts';
 import { policyRoutes } from './routes/policy.ts';
 import { decideRoutes } from './routes/decide.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 
 export async function buildApp(context: ServerContext, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
   const app = Fastify({
@@ -37,7 +38,7 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
   await app.register(swagger, {
     openapi: {
       info: { title: 'Yiti API', description: 'Integrated marketing & service platform for mobile operators', version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, channelKey: { type: 'apiKey', in: 'header', name: 'X-Channel-Key' } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -58,6 +59,7 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
   policyRoutes(app, context);
   decideRoutes(app, context);
   feedbackRoutes(app, context);
+  deliveryRoutes(app, context);
 
   const webDist = context.config.webDist;
   const hasConsole = fs.existsSync(path.join(webDist, 'index.html'));

@@ -38,6 +38,8 @@ const FitPage = lazy(() => import('./pages/FitPage.tsx'));
 const TagsPage = lazy(() => import('./pages/TagsPage.tsx'));
 const ModelsPage = lazy(() => import('./pages/ModelsPage.tsx'));
 const ModelRunPage = lazy(() => import('./pages/ModelRunPage.tsx'));
+const WorklistPage = lazy(() => import('./pages/WorklistPage.tsx'));
+const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage.tsx'));
 
 function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
@@ -93,6 +95,8 @@ export function App() {
                 <Route path="channel-fit" element={<Allowed permission="models.read"><FitPage /></Allowed>} />
                 <Route path="tags" element={<Allowed permission="models.read"><TagsPage /></Allowed>} />
                 <Route path="policy" element={<Allowed permission="policy.read"><PolicyPage /></Allowed>} />
+                <Route path="worklist" element={<Allowed permission="worklists.work"><WorklistPage /></Allowed>} />
+                <Route path="deliveries" element={<Allowed permission="campaigns.read"><DeliveriesPage /></Allowed>} />
                 <Route path="jobs" element={<Allowed permission="jobs.read"><JobsPage /></Allowed>} />
                 <Route path="imports" element={<Allowed permission="data.import"><ImportsPage /></Allowed>} />
                 <Route path="audit" element={<Allowed permission="audit.read"><AuditPage /></Allowed>} />

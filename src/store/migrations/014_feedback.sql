@@ -4,6 +4,9 @@
 -- Campaign tracking reads the contact_events rows written beside it (contact_outcome lacks some
 -- of these outcomes, so they are mapped there; the full one stays here).
 CREATE TABLE feedback_events (
+  -- channel_id || ':' || event_id (channel ids hold no ':'): one column, so that a batch's events
+  -- are looked up through the index rather than by scanning the table
+  event_key VARCHAR PRIMARY KEY,
   channel_id VARCHAR NOT NULL,
   event_id VARCHAR NOT NULL,
   subscriber_id INTEGER NOT NULL,
@@ -11,11 +14,12 @@ CREATE TABLE feedback_events (
   offer_id VARCHAR NOT NULL,
   outcome VARCHAR NOT NULL CHECK (outcome IN ('delivered', 'shown', 'not_shown', 'viewed', 'accepted', 'refused', 'ordered', 'failed')),
   event_time TIMESTAMP NOT NULL,
+  -- the real-time decision (POST /api/decide) the event reports on, when the channel sends it back
+  decision_id VARCHAR,
   source VARCHAR NOT NULL CHECK (source IN ('http', 'file', 'worklist')),
   -- the import batch of a file's events (import_batches, kind 'feedback')
   batch_id INTEGER,
-  received_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp(),
-  PRIMARY KEY (channel_id, event_id)
+  received_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
 );
 
 -- HTTP endpoints of channel systems that take pushed lists (managed with channels.manage).

@@ -20,6 +20,8 @@ import {
   ApartmentOutlined,
   TagsOutlined,
   ExperimentOutlined,
+  PhoneOutlined,
+  SendOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -48,6 +50,8 @@ const entries: MenuEntry[] = [
   { key: 'fit', path: '/channel-fit', icon: <ApartmentOutlined />, permission: 'models.read' },
   { key: 'tags', path: '/tags', icon: <TagsOutlined />, permission: 'models.read' },
   { key: 'policy', path: '/policy', icon: <SafetyOutlined />, permission: 'policy.read' },
+  { key: 'worklist', path: '/worklist', icon: <PhoneOutlined />, permission: 'worklists.work' },
+  { key: 'deliveries', path: '/deliveries', icon: <SendOutlined />, permission: 'campaigns.read' },
   { key: 'jobs', path: '/jobs', icon: <ScheduleOutlined />, permission: 'jobs.read' },
   { key: 'imports', path: '/imports', icon: <CloudUploadOutlined />, permission: 'data.import' },
   { key: 'audit', path: '/audit', icon: <AuditOutlined />, permission: 'audit.read' },
