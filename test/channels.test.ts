@@ -6,7 +6,7 @@ import { loadConfig } from '../src/config.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
-import { tempStore } from './builders.ts';
+import { tempDbPath, tempStore, yiti } from './builders.ts';
 
 let store: Store;
 let app: App;
@@ -80,4 +80,21 @@ describe('channel API keys', () => {
     expect(planner.statusCode).toBe(403);
     expect(await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM channel_api_keys WHERE channel_id = $c', { c: 'pigeon' })).toEqual({ n: 0 });
   });
+});
+
+describe('yiti channel-key', () => {
+  it('issues, lists and revokes a key from the command line, and refuses an unknown channel', async () => {
+    const db = tempDbPath('channel-cli');
+    const created = await yiti('channel-key', 'create', 'web', '--label', 'online hall', '--db', db);
+    expect(created.code).toBe(0);
+    const secret = created.stdout.trim().split('\n').at(-1)!;
+    expect(secret).toMatch(/^yk_[0-9a-f]{12}_[0-9a-f]{40}$/);
+    const keyId = secret.slice(3, 15);
+    expect((await yiti('channel-key', 'list', '--db', db)).stdout).toContain(`${keyId}  web`);
+    expect((await yiti('channel-key', 'revoke', keyId, '--db', db)).stdout).toContain('revoked');
+    expect((await yiti('channel-key', 'list', '--db', db)).stdout).toContain('REVOKED');
+    const unknown = await yiti('channel-key', 'create', 'pigeon', '--label', 'x', '--db', db);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toContain('Unknown channel "pigeon"');
+  }, 60_000);
 });

@@ -1,6 +1,8 @@
 // The `yiti` command line: demo generation, imports, migrations and jobs on a database file.
 // Every command takes --db FILE (default: the configured database) and --help.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { recordAudit } from '../audit/audit.ts';
+import { createChannelKey, listChannelKeys, revokeChannelKey } from '../channels/keys.ts';
 import { loadConfig } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
@@ -208,6 +210,48 @@ tariff
       bar.stop();
       if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
       else printSummary(started.runId, summary);
+    });
+  });
+
+const channelKeys = program.command('channel-key').description("API keys of the channel systems (decision API and feedback): issue, list, revoke");
+
+channelKeys
+  .command('create')
+  .description('Issue a key for a channel system; the secret is printed once and never stored')
+  .addOption(dbOption())
+  .argument('<channel>', 'the channel id, e.g. app, web, store, outbound')
+  .requiredOption('--label <text>', 'which system uses the key')
+  .action(async (channel: string, opts: { db: string; label: string }) => {
+    await withStore(opts.db, async (store) => {
+      const { key, secret } = await createChannelKey(store, channel, opts.label, `cli:${os.userInfo().username}`);
+      await recordAudit(store, `cli:${os.userInfo().username}`, 'channel_key.create', `channel_key:${key.keyId}`, { channelId: key.channelId, label: key.label });
+      console.log(`Key ${key.keyId} for channel ${key.channelId} (${key.label}). Send it as X-Channel-Key; it is shown only now:\n${secret}`);
+    });
+  });
+
+channelKeys
+  .command('list')
+  .description('Keys by channel, with when they were issued or revoked')
+  .addOption(dbOption())
+  .option('--channel <id>', 'only this channel')
+  .action(async (opts: { db: string; channel?: string }) => {
+    await withStore(opts.db, async (store) => {
+      const keys = await listChannelKeys(store, opts.channel);
+      if (keys.length === 0) console.log('No channel keys.');
+      for (const k of keys) console.log(`${k.keyId}  ${k.channelId.padEnd(12)} ${k.label.padEnd(30)} issued ${k.createdAt} by ${k.createdBy}${k.revokedAt ? `  REVOKED ${k.revokedAt}` : ''}`);
+    });
+  });
+
+channelKeys
+  .command('revoke')
+  .description('Revoke a key: the channel system using it is refused from then on')
+  .addOption(dbOption())
+  .argument('<keyId>', 'the key id (the 12 hex digits after yk_)')
+  .action(async (keyId: string, opts: { db: string }) => {
+    await withStore(opts.db, async (store) => {
+      const key = await revokeChannelKey(store, keyId);
+      await recordAudit(store, `cli:${os.userInfo().username}`, 'channel_key.revoke', `channel_key:${key.keyId}`, { channelId: key.channelId });
+      console.log(`Key ${key.keyId} of channel ${key.channelId} revoked at ${key.revokedAt}.`);
     });
   });
 
