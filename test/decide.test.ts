@@ -6,6 +6,7 @@ import { revokeChannelKey, createChannelKey } from '../src/channels/keys.ts';
 import { wallText } from '../src/policy/clock.ts';
 import { publishContacts } from '../src/policy/contacts.ts';
 import { stopPolicyEngine } from '../src/policy/engine.ts';
+import { holds, loadProduct } from '../src/policy/offers.ts';
 import type { Store } from '../src/store/store.ts';
 import { tempStore } from './builders.ts';
 import { at, openPolicy, policyWorld, type PolicyWorld } from './policy-builders.ts';
@@ -120,6 +121,36 @@ describe('POST /api/decide', () => {
     expect(next.considered.find((c: { offerId: string }) => c.offerId === 'MAIL139')).toMatchObject({ outcome: 'dropped', reason: 'accepted_before' });
   });
 
+  it('campaign outcomes recorded through the campaign API reach the policy at once', async () => {
+    await world.setPolicy({ ...openPolicy, stopAfterAcceptance: true, maxOffersPerDecision: 2 });
+    const s = world.targets[6]!;
+    const recorded = await world.client.call('operator', 'POST', `/api/campaigns/${world.campaignId}/outcomes`, {
+      outcomes: [{ subscriberId: s, channel: 'app', outcome: 'accepted', at: '2026-11-03 09:00' }],
+    });
+    expect(recorded.status, recorded.text).toBe(200);
+    const body = (await decide(world.keys.app, { subscriber: s, channel: 'app' })).json();
+    // the campaign's outcome is about its first offer, FETION: only MAIL139 is left
+    expect(body.offers.map((o: { offerId: string }) => o.offerId)).toEqual(['MAIL139']);
+    expect(body.considered.find((c: { offerId: string }) => c.offerId === 'FETION')).toMatchObject({ reason: 'accepted_before' });
+  });
+
+  it('takes the propensity of the latest propensity model run for the offer\'s product', async () => {
+    await world.setPolicy({ ...openPolicy, maxOffersPerDecision: 2 });
+    const s = world.targets[7]!;
+    const run = await store.one<{ id: number }>(
+      `INSERT INTO model_runs (model, target, version, status, params, created_by, finished_at) VALUES ('propensity', 'FETION', 1, 'succeeded', '{}', 'analyst', now()) RETURNING run_id AS id`,
+    );
+    await store.run("INSERT INTO model_scores (run_id, subscriber_id, score) VALUES ($run, $s, 90)", { run: run!.id, s });
+    world.engine.offers.forgetProduct('FETION');
+    await world.engine.refreshOffers();
+    const body = (await decide(world.keys.app, { subscriber: s, channel: 'app', context: { trigger: 'bill_payment' } })).json();
+    const fetion = body.considered.find((c: { offerId: string }) => c.offerId === 'FETION');
+    expect(fetion.factors).toEqual({ propensity: 0.9, propensitySource: `model run ${run!.id}`, contextWeight: 1, value: 0.01, valueSource: 'margin', lever: 1 });
+    const mail = body.considered.find((c: { offerId: string }) => c.offerId === 'MAIL139');
+    expect(mail.factors).toMatchObject({ propensity: 0.1, propensitySource: 'default', value: 5, valueSource: 'margin' });
+    expect(body.offers.map((o: { offerId: string }) => o.offerId)).toEqual(['MAIL139', 'FETION']);
+  });
+
   it('a customer who is not a target of a running campaign on the channel gets no offer, and says so', async () => {
     const notTarget = (await store.one<{ id: number }>(
       "SELECT min(subscriber_id) AS id FROM subscribers WHERE subscriber_id NOT IN (SELECT subscriber_id FROM campaign_targets WHERE grp = 'treatment')",
@@ -138,6 +169,26 @@ describe('POST /api/decide', () => {
     const paused = (await world.client.call('planner', 'GET', `/api/campaigns/${world.campaignId}`)).body;
     expect((await world.client.call('planner', 'POST', `/api/campaigns/${world.campaignId}/resume`, { version: paused.version })).status).toBe(200);
     expect((await decide(world.keys.app, { subscriber: s, channel: 'app' })).json().offers).toHaveLength(1);
+  });
+});
+
+describe('the value factor of a tariff plan offer', () => {
+  it('is the customer\'s monthly saving from the latest tariff run that priced the plan; customers on the plan hold it', async () => {
+    await store.run(`INSERT INTO products (product_id, kind, service, name_zh, name_en, monthly_fee_fen) VALUES ('P_GT58', 'tariff_plan', 'voice', '58 套餐', 'Plan 58', 5800)`);
+    const run = await store.one<{ id: number }>(
+      `INSERT INTO tariff_runs (name, job_id, plan_ids, filter, months, target_count, created_by, finished_at)
+       VALUES ('t', 'job-t', ['P_GT58', 'P_GT88'], '{}', ['2026-08', '2026-09', '2026-10'], 1, 'analyst', now()) RETURNING run_id AS id`,
+    );
+    await store.run(
+      `INSERT INTO tariff_run_results (run_id, subscriber_id, current_plan_id, months_billed, current_fen, costs, outcome, best_plan_ids, recommended, best_fen, saving_fen, revenue_change_fen)
+       VALUES ($run, 1, 'P_GT88', 3, 30000, [24000, 30000], 'better', ['P_GT58'], ['P_GT58'], 24000, 6000, -6000)`,
+      { run: run!.id },
+    );
+    const plan58 = await loadProduct(store, 'P_GT58', '2026-11-03');
+    expect(plan58.savings?.get(1)).toBe(2000);
+    expect(holds(plan58, 1)).toBe(false);
+    // everyone in the small province is on P_GT88: they cannot be offered it
+    expect(holds(await loadProduct(store, 'P_GT88', '2026-11-03'), 1)).toBe(true);
   });
 });
 

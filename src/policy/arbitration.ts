@@ -51,23 +51,26 @@ export function contextWeightOf(policy: ContactPolicy, trigger: string | undefin
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
+const byPriority = (a: { priority: number; campaignId: number; offerId: string }, b: { priority: number; campaignId: number; offerId: string }) =>
+  b.priority - a.priority || a.campaignId - b.campaignId || (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0);
+
 /**
  * Ranks the candidates and passes them through `check` best first; `onOffer` is called for each
  * offered one before the next is checked, so a reservation it makes counts against the rest.
  */
 export function arbitrate(candidates: Candidate[], maxOffers: number, check: (c: Candidate) => Verdict, onOffer: (c: Candidate) => void = () => undefined): Arbitration {
-  const sorted = candidates
-    .map((c) => ({ ...c, priority: round(priorityOf(c.factors)) }))
-    .sort((a, b) => b.priority - a.priority || a.campaignId - b.campaignId || (a.offerId < b.offerId ? -1 : a.offerId > b.offerId ? 1 : 0));
+  const sorted = candidates.map((c) => ({ ...c, priority: round(priorityOf(c.factors)) })).sort(byPriority);
   const ranked: RankedCandidate[] = [];
+  let offeredCount = 0;
   for (const [i, c] of sorted.entries()) {
-    if (ranked.filter((r) => r.outcome === 'offered').length >= maxOffers) {
+    if (offeredCount >= maxOffers) {
       ranked.push({ ...c, rank: i + 1, outcome: 'dropped', reason: 'lower_priority', detail: `${maxOffers} higher-priority offer(s) already fill the decision` });
       continue;
     }
     const verdict = check(c);
     if (verdict.allowed) {
       ranked.push({ ...c, rank: i + 1, outcome: 'offered', reason: null, detail: null });
+      offeredCount++;
       onOffer(c);
     } else {
       ranked.push({ ...c, rank: i + 1, outcome: 'dropped', reason: verdict.reason, detail: verdict.detail });
@@ -75,6 +78,21 @@ export function arbitrate(candidates: Candidate[], maxOffers: number, check: (c:
   }
   const offered = ranked.filter((r) => r.outcome === 'offered');
   return { ranked, offered, explanation: explain(ranked) };
+}
+
+/**
+ * The same arbitration for one offer per customer without the explanation (wave lists of a
+ * million targets): the best-ranked offer the policy allows, or the best one's refusal.
+ */
+export function pickOffer(candidates: Candidate[], check: (c: Candidate) => Verdict): { chosen: Candidate; verdict: null } | { chosen: null; best: Candidate | null; verdict: Verdict | null } {
+  const ranked = candidates.length > 1 ? candidates.map((c) => ({ c, priority: round(priorityOf(c.factors)), campaignId: c.campaignId, offerId: c.offerId })).sort(byPriority).map((r) => r.c) : candidates;
+  let first: Verdict | null = null;
+  for (const c of ranked) {
+    const verdict = check(c);
+    if (verdict.allowed) return { chosen: c, verdict: null };
+    first ??= verdict;
+  }
+  return { chosen: null, best: ranked[0] ?? null, verdict: first };
 }
 
 function explain(ranked: RankedCandidate[]): string {

@@ -22,8 +22,12 @@ export function wallText(seconds: number): string {
 }
 
 /** The wall clock of `zone` now, as seconds. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function wallNow(zone: string, now = Date.now()): number {
-  const parts = new Intl.DateTimeFormat('en-CA', {
+  let format = formatters.get(zone);
+  // building a formatter costs far more than using one; the decision API reads the clock per request
+  if (!format) formatters.set(zone, (format = new Intl.DateTimeFormat('en-CA', {
     timeZone: zone,
     year: 'numeric',
     month: '2-digit',
@@ -32,7 +36,8 @@ export function wallNow(zone: string, now = Date.now()): number {
     minute: '2-digit',
     second: '2-digit',
     hourCycle: 'h23',
-  }).formatToParts(new Date(now));
+  })));
+  const parts = format.formatToParts(new Date(now));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) / 1000;
 }

@@ -13,6 +13,8 @@ export interface CompiledPolicy {
   intervalPerChannel: Map<string, number>;
   /** how far back the ledger must hold contacts, in days */
   horizonDays: number;
+  /** the caps' spans for the last moment asked about (a wave list asks a million times for one moment) */
+  spans: { at: number; spans: Array<{ from: number; to: number }> };
 }
 
 export function compilePolicy(policy: ContactPolicy): CompiledPolicy {
@@ -24,6 +26,7 @@ export function compilePolicy(policy: ContactPolicy): CompiledPolicy {
     intervalAll: policy.minIntervalHours * 3600,
     intervalPerChannel: new Map(Object.entries(policy.minIntervalHoursPerChannel).map(([c, h]) => [c, h * 3600])),
     horizonDays: Math.max(1, ...reach, ...intervals, policy.stopLookbackDays, policy.complaintQuietDays, policy.feedbackMatchDays) + 1,
+    spans: { at: NaN, spans: [] },
   };
 }
 
@@ -54,9 +57,10 @@ export function checkContact(input: DecisionInput, compiled: CompiledPolicy): Ve
   if (offer.held) return deny('already_holds', `the customer already has ${offer.offerId}`);
   if (offer.brands && !offer.brands.includes(subscriber.brand)) return deny('brand_not_eligible', `${offer.offerId} is sold to ${offer.brands.join('/')}, not ${subscriber.brand}`);
 
-  for (const cap of policy.caps) {
+  if (compiled.spans.at !== at) compiled.spans = { at, spans: policy.caps.map((cap) => windowSpan(cap.window, at)) };
+  for (const [i, cap] of policy.caps.entries()) {
     if (cap.channel !== '*' && cap.channel !== channelId) continue;
-    const { from, to } = windowSpan(cap.window, at);
+    const { from, to } = compiled.spans.spans[i]!;
     let n = 0;
     for (const c of contacts) {
       if (c.at < from || c.at >= to) continue;

@@ -3,11 +3,14 @@
 // and policy edits. It answers real-time decisions (serialized per subscriber, reserving what it
 // returns) and generates the policy-checked list of a campaign wave, both through checkContact.
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { campaignNotFound, onCampaignChange } from '../campaigns/campaigns.ts';
 import { loadConfig } from '../config.ts';
 import { Conflict, DomainError, InvalidInput } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
-import { arbitrate, contextWeightOf, type Candidate, type RankedCandidate } from './arbitration.ts';
+import { arbitrate, contextWeightOf, pickOffer, type Candidate, type RankedCandidate } from './arbitration.ts';
 import { DAY, wallNow, wallSeconds, wallText } from './clock.ts';
 import { onContacts, type ContactFact } from './contacts.ts';
 import { checkContact, compilePolicy, type CompiledPolicy } from './decide.ts';
@@ -121,7 +124,12 @@ export class PolicyEngine {
     await engine.loadChannels();
     await engine.loadTags();
     await engine.refreshOffers();
-    engine.timer = setInterval(() => void engine.sweep(), 5_000);
+    let sweeps = 0;
+    engine.timer = setInterval(() => {
+      void engine.sweep();
+      // every 10 minutes: product facts (holdings, model runs) and tags may have changed
+      if (++sweeps % 120 === 0) void engine.refreshOffers().then(() => engine.loadTags()).catch(() => undefined);
+    }, 5_000);
     engine.timer.unref();
     return engine;
   }
@@ -214,8 +222,13 @@ export class PolicyEngine {
   }
 
   private onFacts(facts: readonly ContactFact[]): void {
-    const changes = this.ledger.apply(facts.map((f) => ({ ...f, atSeconds: wallSeconds(f.at) })));
-    if (changes.length) void this.saveStatus(changes);
+    // the publisher has committed its facts already: a failure here must not reach it
+    try {
+      const changes = this.ledger.apply(facts.map((f) => ({ ...f, atSeconds: wallSeconds(f.at) })));
+      if (changes.length) void this.saveStatus(changes);
+    } catch (error) {
+      console.error('policy: applying contact facts failed', error);
+    }
   }
 
   private async saveStatus(changes: ReservationChange[]): Promise<void> {
@@ -272,19 +285,13 @@ export class PolicyEngine {
 
   private async insertReservations(rows: ReservationRow[]): Promise<void> {
     if (!rows.length) return;
+    // one JSON text bound instead of eight lists bound value by value
+    const json = JSON.stringify(rows.map((r) => ({ d: r.decisionId, s: r.subscriberId, c: r.channelId, k: r.campaignId, o: r.offerId, w: r.waveNo, a: wallText(r.at), e: wallText(r.expiresAt) })));
     await this.store.run(
       `INSERT INTO policy_reservations (decision_id, subscriber_id, channel_id, campaign_id, offer_id, wave_no, reserved_at, expires_at, status)
-       SELECT unnest($d), unnest($s), unnest($c), unnest($k), unnest($o), unnest($w), CAST(unnest($a) AS TIMESTAMP), CAST(unnest($e) AS TIMESTAMP), 'active'`,
-      {
-        d: rows.map((r) => r.decisionId),
-        s: rows.map((r) => r.subscriberId),
-        c: rows.map((r) => r.channelId),
-        k: rows.map((r) => r.campaignId),
-        o: rows.map((r) => r.offerId),
-        w: rows.map((r) => r.waveNo ?? 0),
-        a: rows.map((r) => wallText(r.at)),
-        e: rows.map((r) => wallText(r.expiresAt)),
-      },
+       SELECT r.d, r.s, r.c, r.k, r.o, r.w, CAST(r.a AS TIMESTAMP), CAST(r.e AS TIMESTAMP), 'active'
+       FROM (SELECT unnest(from_json($rows, '[{"d":"VARCHAR","s":"INTEGER","c":"VARCHAR","k":"INTEGER","o":"VARCHAR","w":"SMALLINT","a":"VARCHAR","e":"VARCHAR"}]')) AS r)`,
+      { rows: json },
     );
   }
 
@@ -324,10 +331,12 @@ export class PolicyEngine {
   /** Checks one candidate for a subscriber against the ledger as it stands. */
   private verdict(subscriber: SubscriberState, candidate: Candidate, channelId: string, at: number, contacts: ReturnType<ContactLedger['contactsOf']>) {
     const wave = candidate.terms.wave;
+    // the wave's use is read now, under the subscriber's turn (the terms object is the candidate's own, or the list's)
+    if (wave) wave.used = this.ledger.waveUsed(candidate.campaignId, wave.waveNo);
     return checkContact(
       {
         subscriber,
-        offer: wave ? { ...candidate.terms, wave: { ...wave, used: this.ledger.waveUsed(candidate.campaignId, wave.waveNo) } } : candidate.terms,
+        offer: candidate.terms,
         channelId,
         at,
         contacts,
@@ -465,38 +474,31 @@ export class PolicyEngine {
         continue;
       }
       const contacts = this.ledger.contactsOf(subscriberId, at);
-      const candidates = campaign.offers.map((offer) => this.candidate(campaign, offer, products.get(offer.productId)!, subscriberId, channelId, undefined, wave));
+      const candidates = campaign.offers.map((offer) => this.candidate(campaign, offer, products.get(offer.productId)!, subscriberId, channelId, undefined, null));
       for (const c of candidates) c.terms.wave = waveTerms;
-      const result = arbitrate(
-        candidates,
-        1,
-        (c) => this.verdict(subscriber, c, channelId, at, contacts),
-        (c) =>
-          this.ledger.add({
-            subscriberId,
-            at,
-            channelId,
-            kind: 'marketing',
-            campaignId,
-            offerId: c.offerId,
-            waveNo,
-            accepted: false,
-            refused: false,
-            decisionId: `wave:${campaignId}:${waveNo}`,
-            state: 'pending',
-            expiresAt: wave.end,
-          }),
-      );
-      const chosen = result.offered[0];
-      if (chosen) {
-        outOffer[k] = offerIds.indexOf(chosen.offerId);
+      const pick = pickOffer(candidates, (c) => this.verdict(subscriber, c, channelId, at, contacts));
+      if (pick.chosen) {
+        this.ledger.add({
+          subscriberId,
+          at,
+          channelId,
+          kind: 'marketing',
+          campaignId,
+          offerId: pick.chosen.offerId,
+          waveNo,
+          accepted: false,
+          refused: false,
+          decisionId: `wave:${campaignId}:${waveNo}`,
+          state: 'pending',
+          expiresAt: wave.end,
+        });
+        outOffer[k] = offerIds.indexOf(pick.chosen.offerId);
         outReason[k] = -1;
         outDetail[k] = '';
       } else {
-        const first = result.ranked[0];
-        outOffer[k] = first ? offerIds.indexOf(first.offerId) : -1;
-        outReason[k] = reasons.indexOf(first?.reason ?? 'no_offer');
-        outDetail[k] = first?.detail ?? 'the campaign has no offer';
+        outOffer[k] = pick.best ? offerIds.indexOf(pick.best.offerId) : -1;
+        outReason[k] = reasons.indexOf(pick.verdict && !pick.verdict.allowed ? pick.verdict.reason : 'no_offer');
+        outDetail[k] = pick.verdict && !pick.verdict.allowed ? pick.verdict.detail : 'the campaign has no offer';
       }
       // let decisions in between: each target's check and reservation stay one synchronous step
       if (k % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve));
@@ -515,18 +517,25 @@ export class PolicyEngine {
     offers: string[],
     reasons: string[],
   ): Promise<void> {
+    // a CSV read by DuckDB's parallel reader beats a million appender calls through N-API
+    const file = path.join(os.tmpdir(), `yiti-wave-${process.pid}-${randomUUID()}.csv`);
+    const lines: string[] = [];
+    for (let i = 0; i < out.count; i++) {
+      const detail = out.outDetail[i] ?? '';
+      lines.push(`${out.outSub[i]},${out.outChannel[i]},${out.outOffer[i]},${out.outReason[i]},${detail ? `"${detail.replaceAll('"', '""')}"` : ''}`);
+    }
+    await fs.promises.writeFile(file, lines.join('\n') + '\n');
     await this.store.withConnection(async (db) => {
       await db.run('CREATE OR REPLACE TEMP TABLE wave_stage (subscriber_id INTEGER, channel SMALLINT, offer SMALLINT, reason SMALLINT, detail VARCHAR)');
-      const appender = await db.connection.createAppender('wave_stage');
-      for (let i = 0; i < out.count; i++) {
-        appender.appendInteger(out.outSub[i]!);
-        appender.appendSmallInt(out.outChannel[i]!);
-        appender.appendSmallInt(out.outOffer[i]!);
-        appender.appendSmallInt(out.outReason[i]!);
-        appender.appendVarchar(out.outDetail[i] ?? '');
-        appender.endRow();
+      try {
+        if (out.count) await db.run(
+          `INSERT INTO wave_stage SELECT * FROM read_csv($file, header = false, quote = '"',
+             columns = {'subscriber_id': 'INTEGER', 'channel': 'SMALLINT', 'offer': 'SMALLINT', 'reason': 'SMALLINT', 'detail': 'VARCHAR'})`,
+          { file },
+        );
+      } finally {
+        await fs.promises.rm(file, { force: true });
       }
-      appender.closeSync();
       await db.run('BEGIN TRANSACTION');
       try {
         await db.run("DELETE FROM wave_contacts WHERE campaign_id = $id AND wave_no = $wave AND status = 'excluded'", { id: campaignId, wave: waveNo });

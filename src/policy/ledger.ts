@@ -48,8 +48,9 @@ export class ContactLedger {
   private ids: Int32Array;
   private starts: Int32Array;
   private readonly live = new Map<number, LiveContact[]>();
-  private readonly channelDay = new Map<string, number>();
-  private readonly waveUse = new Map<string, number>();
+  /** channel → day number → marketing contacts; campaign → wave → contacts (numeric keys: no string per check) */
+  private readonly channelDay = new Map<string, Map<number, number>>();
+  private readonly waveUse = new Map<number, Map<number, number>>();
 
   constructor(
     private history: LedgerHistory,
@@ -65,7 +66,7 @@ export class ContactLedger {
         ids.push(history.subscriberIds[i]!);
         starts.push(i);
       }
-      if (history.kind[i] === 0) this.bump(`${history.channels[history.channel[i]!]}|${dayNumber(history.at[i]!)}`, 1);
+      if (history.kind[i] === 0) this.bump(this.channelDay, history.channels[history.channel[i]!]!, dayNumber(history.at[i]!), 1);
     }
     starts.push(n);
     this.ids = Int32Array.from(ids);
@@ -76,10 +77,12 @@ export class ContactLedger {
     this.matchDays = days;
   }
 
-  private bump(key: string, by: number, map = this.channelDay): void {
-    const next = (map.get(key) ?? 0) + by;
-    if (next <= 0) map.delete(key);
-    else map.set(key, next);
+  private bump<K>(map: Map<K, Map<number, number>>, outer: K, inner: number, by: number): void {
+    let m = map.get(outer);
+    if (!m) map.set(outer, (m = new Map()));
+    const next = (m.get(inner) ?? 0) + by;
+    if (next <= 0) m.delete(inner);
+    else m.set(inner, next);
   }
 
   private slot(subscriberId: number): number {
@@ -122,18 +125,18 @@ export class ContactLedger {
 
   /** Marketing contacts the channel carries on the day of `at`. */
   channelToday(channelId: string, at: number): number {
-    return this.channelDay.get(`${channelId}|${dayNumber(at)}`) ?? 0;
+    return this.channelDay.get(channelId)?.get(dayNumber(at)) ?? 0;
   }
 
   /** Contacts reserved or listed in a campaign wave. */
   waveUsed(campaignId: number, waveNo: number): number {
-    return this.waveUse.get(`${campaignId}|${waveNo}`) ?? 0;
+    return this.waveUse.get(campaignId)?.get(waveNo) ?? 0;
   }
 
   private count(c: LiveContact, by: 1 | -1): void {
     if (c.kind !== 'marketing') return;
-    this.bump(`${c.channelId}|${dayNumber(c.at)}`, by);
-    if (c.campaignId !== null && c.waveNo !== null) this.bump(`${c.campaignId}|${c.waveNo}`, by, this.waveUse);
+    this.bump(this.channelDay, c.channelId, dayNumber(c.at), by);
+    if (c.campaignId !== null && c.waveNo !== null) this.bump(this.waveUse, c.campaignId, c.waveNo, by);
   }
 
   /** Adds a contact (a reservation, a listed wave row, or reported feedback). */

@@ -42,7 +42,11 @@ export interface ProductFacts {
   propensityRun: number | null;
   /** monthly saving (fen) by subscriber, from the latest tariff run that priced the plan */
   savings: Map<number, number> | null;
+  /** when these facts were read (ms); holdings and model runs change, so they are read again after a while */
+  loadedAt: number;
 }
+
+const productFactsTtlMs = 10 * 60_000;
 
 interface PlanShape {
   channels: Array<{ channelId: string }>;
@@ -122,7 +126,10 @@ export class LiveOffers {
     }
     const productIds = new Set([...next.values()].flatMap((c) => c.offers.map((o) => o.productId)));
     const products = new Map<string, ProductFacts>();
-    for (const id of productIds) products.set(id, this.products.get(id) ?? (await loadProduct(db, id, today)));
+    for (const id of productIds) {
+      const known = this.products.get(id);
+      products.set(id, known && Date.now() - known.loadedAt < productFactsTtlMs ? known : await loadProduct(db, id, today));
+    }
     const byChannel = new Map<string, LiveCampaign[]>();
     for (const c of next.values()) for (const ch of c.channels) byChannel.set(ch, [...(byChannel.get(ch) ?? []), c]);
     this.campaigns = next;
@@ -183,6 +190,7 @@ export async function loadProduct(db: Db, productId: string, today: string): Pro
     propensity,
     propensityRun: run?.runId ?? null,
     savings,
+    loadedAt: Date.now(),
   };
 }
 

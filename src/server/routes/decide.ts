@@ -20,7 +20,6 @@ export function decideRoutes(app: App, { store }: ServerContext): void {
       schema: {
         tags: ['policy'],
         summary: 'Ranked offers for a subscriber arriving on a channel, under the contact policy; each offer returned is reserved as a contact',
-        security: [{ channelKey: [] }],
         headers: { type: 'object', properties: { 'x-channel-key': { type: 'string' } } },
         body: DecideBody,
         response: { 200: DecisionResponse, 400: ErrorBody, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
