@@ -97,13 +97,16 @@ async function expectedResponses(db: Db, plan: NormalizedPlan, kept: PolicyTarge
   if (!productId || kept.length === 0) return none;
   const meets = (responders: number) => (plan.kpis.targetResponders === undefined ? null : responders >= plan.kpis.targetResponders);
   const run = await findLatestModelRun(db, 'propensity', productId);
-  if (run) {
-    // a propensity score is the model's probability × 100
-    const row = await db.one<{ p: number | null }>(
-      `SELECT sum(score) / 100 AS p FROM model_scores WHERE run_id = $run AND label = '' AND subscriber_id IN (SELECT unnest($ids))`,
-      { run: run.runId, ids: kept.map((t) => t.subscriberId) },
-    );
-    const responders = row?.p ?? 0;
+  const deciles = (run?.metrics as { deciles?: Array<{ minScore: number; maxScore: number; rate: number }> } | null)?.deciles;
+  if (run && deciles?.length) {
+    // a score is a percentile; the held-out decile it falls in says how likely such customers are to take the offer
+    const [scores] = (await db.columns(`SELECT score FROM model_scores WHERE run_id = $run AND label = '' AND subscriber_id IN (SELECT unnest($ids))`, {
+      run: run.runId,
+      ids: kept.map((t) => t.subscriberId),
+    })) as Float64Array[];
+    const byScore = [...deciles].sort((a, b) => b.minScore - a.minScore);
+    let responders = 0;
+    for (const score of scores!) responders += (byScore.find((d) => score >= d.minScore) ?? byScore.at(-1)!).rate;
     return { responders, responseRate: responders / kept.length, source: 'model', modelRunId: run.runId, meetsTargetResponders: meets(responders) };
   }
   const history = await db.one<{ accepted: number; contacted: number }>(

@@ -507,6 +507,98 @@ export class PolicyEngine {
     return waveListCounts(this.store, campaignId, waveNo);
   }
 
+  /**
+   * What the wave lists of a campaign not yet running would say of each treatment target, checked
+   * on its wave's first morning, without reserving anything: null when the policy allows the
+   * contact, else the reason. Targets count against each other as a list does (channel capacity,
+   * wave size, one customer in two serial waves); nothing is added to the ledger.
+   */
+  async dryRun(
+    campaignId: number,
+    plan: { offers: LiveCampaign['offers']; waves: Array<{ startDate: string; endDate: string; size?: number }> },
+    targets: ReadonlyArray<{ subscriberId: number; waveNo: number; channelId: string }>,
+  ): Promise<Array<string | null>> {
+    const waves = plan.waves.map((w, i) => ({
+      waveNo: i + 1,
+      start: wallSeconds(`${w.startDate} 00:00:00`),
+      end: wallSeconds(`${w.endDate} 00:00:00`) + DAY,
+      size: w.size ?? null,
+    }));
+    const campaign: LiveCampaign = {
+      campaignId,
+      name: '',
+      version: 0,
+      channels: new Set(targets.map((t) => t.channelId)),
+      offers: plan.offers,
+      waves,
+      targetIds: new Int32Array(0),
+      targetWave: new Uint8Array(0),
+      targetChannel: new Uint8Array(0),
+      channelList: [],
+    };
+    const products = new Map<string, ProductFacts>();
+    for (const o of plan.offers) products.set(o.productId, this.offers.products.get(o.productId) ?? (await loadProduct(this.store, o.productId, wallText(this.now()).slice(0, 10))));
+    const channelDay = new Map<string, number>();
+    const waveUsed = new Map<number, number>();
+    const tentative = new Map<number, LiveContact[]>();
+    const verdicts: Array<string | null> = [];
+    for (const [k, t] of targets.entries()) {
+      const wave = waves[t.waveNo - 1]!;
+      const at = wave.start + 10 * 3600;
+      const subscriber = this.directory.cached(t.subscriberId);
+      if (!subscriber) {
+        verdicts.push('unknown_subscriber');
+        continue;
+      }
+      const contacts = [...this.ledger.contactsOf(t.subscriberId, at), ...(tentative.get(t.subscriberId) ?? [])];
+      const dayKey = `${t.channelId}|${Math.floor(at / DAY)}`;
+      const candidates = plan.offers.map((offer) => this.candidate(campaign, offer, products.get(offer.productId)!, t.subscriberId, t.channelId, undefined, wave));
+      const pick = pickOffer(candidates, (c) => {
+        if (c.terms.wave) c.terms.wave.used = waveUsed.get(t.waveNo) ?? 0;
+        return checkContact(
+          {
+            subscriber,
+            offer: c.terms,
+            channelId: t.channelId,
+            at,
+            contacts,
+            channelToday: this.ledger.channelToday(t.channelId, at) + (channelDay.get(dayKey) ?? 0),
+            // a wave list is one day's list: over a wave of several days capacity is a question of
+            // load per day, which the simulation reports apart, not a reason to drop the customer
+            channelCapacity: null,
+          },
+          this.compiled,
+        );
+      });
+      if (pick.chosen) {
+        verdicts.push(null);
+        waveUsed.set(t.waveNo, (waveUsed.get(t.waveNo) ?? 0) + 1);
+        channelDay.set(dayKey, (channelDay.get(dayKey) ?? 0) + 1);
+        const list = tentative.get(t.subscriberId) ?? [];
+        list.push({
+          subscriberId: t.subscriberId,
+          at,
+          channelId: t.channelId,
+          kind: 'marketing',
+          campaignId,
+          offerId: pick.chosen.offerId,
+          waveNo: t.waveNo,
+          accepted: false,
+          refused: false,
+          decisionId: `simulation:${campaignId}`,
+          state: 'pending',
+          expiresAt: wave.end,
+        });
+        tentative.set(t.subscriberId, list);
+      } else {
+        verdicts.push(pick.verdict && !pick.verdict.allowed ? pick.verdict.reason : 'no_offer');
+      }
+      // nothing here changes the ledger, so decisions may run in between
+      if (k % 20_000 === 19_999) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return verdicts;
+  }
+
   private async saveWaveList(
     campaignId: number,
     waveNo: number,

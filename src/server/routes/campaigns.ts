@@ -23,6 +23,8 @@ import { transitionRules } from '../../campaigns/lifecycle.ts';
 import { recordOutcomes } from '../../campaigns/outcomes.ts';
 import { reportCsv, reportXlsx } from '../../campaigns/export.ts';
 import { CampaignReport } from '../../campaigns/report.ts';
+import { CampaignSimulation, simulateCampaign } from '../../campaigns/simulation.ts';
+import { policyEngine } from '../../policy/engine.ts';
 import { applyForResource, decideResource, listResources, recordResourceUsage } from '../../campaigns/resources.ts';
 import { targetCounts } from '../../campaigns/targets.ts';
 import {
@@ -201,6 +203,21 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
       },
     },
     async (request) => recordOutcomes(store, request.params.id, request.body, actorOf(request)),
+  );
+
+  app.post(
+    '/api/campaigns/:id/simulate',
+    {
+      preHandler: requires(store, 'campaigns.read'),
+      schema: {
+        ...common,
+        summary: 'Simulate a campaign not yet scheduled: targets left after eligibility and the contact policy (with reasons), expected responses, cost against the budget, channel load per day',
+        params: IdParams,
+        response: { 200: CampaignSimulation, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) =>
+      simulateCampaign(store, request.params.id, actorOf(request), async (campaignId, plan, targets) => (await policyEngine(store)).dryRun(campaignId, plan, targets)),
   );
 
   app.get(
