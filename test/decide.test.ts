@@ -14,8 +14,9 @@ import { at, openPolicy, policyWorld, type PolicyWorld } from './policy-builders
 let store: Store;
 let world: PolicyWorld;
 
-const decide = (key: string | undefined, body: unknown) =>
-  world.client.app.inject({ method: 'POST', url: '/api/decide', headers: key === undefined ? {} : { 'x-channel-key': key }, payload: body as object });
+// these tests read why: they ask for the explanation (the front line's plain answer leaves it out)
+const decide = (key: string | undefined, body: unknown, url = '/api/decide?explain=1') =>
+  world.client.app.inject({ method: 'POST', url, headers: key === undefined ? {} : { 'x-channel-key': key }, payload: body as object });
 
 beforeAll(async () => {
   store = await tempStore('decide');
@@ -50,6 +51,21 @@ describe('POST /api/decide', () => {
     expect(body.explanation).toMatch(/Offered #1 MAIL139/);
     const stored = await store.query('SELECT subscriber_id, channel_id, offer_id, status FROM policy_reservations WHERE decision_id = $id', { id: body.decisionId });
     expect(stored).toEqual([{ subscriber_id: s, channel_id: 'app', offer_id: 'MAIL139', status: 'active' }]);
+  });
+
+  it('answers without the explanation unless asked, offering and reserving the same as with it', async () => {
+    await world.setPolicy({ ...openPolicy, maxOffersPerDecision: 1, levers: { MAIL139: 3 } });
+    const s = world.targets[8]!;
+    const plain = await decide(world.keys.app, { subscriber: s, channel: 'app' }, '/api/decide');
+    expect(plain.statusCode, plain.body).toBe(200);
+    const body = plain.json();
+    expect(Object.keys(body)).toEqual(['decisionId', 'subscriberId', 'channelId', 'at', 'offers', 'tags']);
+    expect(body.offers).toEqual([expect.objectContaining({ rank: 1, offerId: 'MAIL139', priority: 1.5, script: '139 邮箱 5 元/月' })]);
+    expect(await store.one('SELECT offer_id, status FROM policy_reservations WHERE decision_id = $id', { id: body.decisionId })).toEqual({ offer_id: 'MAIL139', status: 'active' });
+    const explained = (await decide(world.keys.app, { subscriber: world.targets[9]!, channel: 'app' }, '/api/decide?explain=true')).json();
+    expect(explained.offers.map((o: { offerId: string }) => o.offerId)).toEqual(['MAIL139']);
+    expect(explained.considered).toHaveLength(2);
+    expect(explained.explanation).toMatch(/Offered #1 MAIL139/);
   });
 
   it('two channels deciding for one customer at the same moment never exceed the daily cap', async () => {

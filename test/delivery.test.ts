@@ -14,6 +14,8 @@ import { writeOutboxBytes } from '../src/channels/outbox.ts';
 import { backoffDelay, pushDelivery, setEndpoint } from '../src/channels/push.ts';
 import { hashPassword } from '../src/auth/users.ts';
 import type { Store } from '../src/store/store.ts';
+import { wallSeconds } from '../src/policy/clock.ts';
+import { policyEngine, stopPolicyEngine } from '../src/policy/engine.ts';
 import { tempStore } from './builders.ts';
 import { basePlan, campaignIn } from './campaign-builders.ts';
 import { feedbackWorld, type FeedbackWorld } from './feedback-builders.ts';
@@ -32,6 +34,8 @@ beforeAll(async () => {
   // the app's configuration (read when the app is built) sends the wave files here, not into data/
   process.env.YITI_OUTBOX = outbox;
   store = await tempStore('delivery');
+  // the policy engine's clock: the first morning of the campaigns' wave (lists are checked then)
+  await policyEngine(store, { clock: () => wallSeconds('2026-11-01 10:00:00') });
   world = await feedbackWorld(store);
   // a second operator shares the lists
   await store.run("INSERT INTO users (username, display_name, role, password_hash) VALUES ('operator2', 'Operator 2', 'operator', $h)", { h: hashPassword('yiti-demo') });
@@ -51,6 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await new Promise((r) => receiver?.close(r));
   await world?.client.app.close();
+  await stopPolicyEngine(store);
   await store?.close();
   delete process.env.YITI_OUTBOX;
 });
@@ -162,6 +167,9 @@ describe('delivering a wave over HTTP', () => {
     const methods = res.body.deliveries.map((d: { channelId: string; method: string }) => `${d.channelId}/${d.method}`).sort();
     // outbound has an endpoint (set above), account managers do not
     expect(methods).toEqual(['account_mgr/file', 'account_mgr/worklist', 'outbound/file', 'outbound/http', 'outbound/worklist']);
+    // the list that went out is the one the contact policy checked
+    const checked = await store.one<{ n: number }>("SELECT count(*)::INTEGER AS n FROM wave_contacts WHERE campaign_id = $id AND status = 'listed'", { id });
+    expect(res.body.deliveries.filter((d: { method: string }) => d.method === 'file').reduce((n: number, d: { rows: number }) => n + d.rows, 0)).toBe(checked!.n);
     const listed = (await world.client.call('analyst', 'GET', `/api/deliveries?campaignId=${id}`)).body;
     expect(listed.total).toBe(5);
     const file = res.body.deliveries.find((d: { method: string }) => d.method === 'file').file;

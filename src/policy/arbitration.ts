@@ -59,7 +59,10 @@ const byPriority = (a: { priority: number; campaignId: number; offerId: string }
  * offered one before the next is checked, so a reservation it makes counts against the rest.
  */
 export function arbitrate(candidates: Candidate[], maxOffers: number, check: (c: Candidate) => Verdict, onOffer: (c: Candidate) => void = () => undefined): Arbitration {
-  const sorted = candidates.map((c) => ({ ...c, priority: round(priorityOf(c.factors)) })).sort(byPriority);
+  const sorted = candidates
+    .map((c) => ({ priority: round(priorityOf(c.factors)), campaignId: c.campaignId, offerId: c.offerId, c }))
+    .sort(byPriority)
+    .map((r) => ({ ...r.c, priority: r.priority }));
   const ranked: RankedCandidate[] = [];
   let offeredCount = 0;
   for (const [i, c] of sorted.entries()) {
@@ -78,6 +81,24 @@ export function arbitrate(candidates: Candidate[], maxOffers: number, check: (c:
   }
   const offered = ranked.filter((r) => r.outcome === 'offered');
   return { ranked, offered, explanation: explain(ranked) };
+}
+
+/**
+ * The offers `arbitrate` would offer, in its order, without ranking the others or explaining: the
+ * real-time decision's answer when no explanation is asked for. Candidates below the quota are
+ * never checked, exactly as in `arbitrate`, so both make the same reservations.
+ */
+export function offersOf(candidates: Candidate[], maxOffers: number, check: (c: Candidate) => Verdict, onOffer: (c: Candidate) => void = () => undefined): Array<Candidate & { priority: number; rank: number }> {
+  // one shape for every entry keeps the sort's comparisons monomorphic
+  const sorted = candidates.map((c) => ({ priority: round(priorityOf(c.factors)), campaignId: c.campaignId, offerId: c.offerId, c })).sort(byPriority);
+  const offered: Array<Candidate & { priority: number; rank: number }> = [];
+  for (let i = 0; i < sorted.length && offered.length < maxOffers; i++) {
+    const { c, priority } = sorted[i]!;
+    if (!check(c).allowed) continue;
+    offered.push({ ...c, priority, rank: i + 1 });
+    onOffer(c);
+  }
+  return offered;
 }
 
 /**

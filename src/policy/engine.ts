@@ -10,7 +10,7 @@ import { campaignNotFound, onCampaignChange } from '../campaigns/campaigns.ts';
 import { loadConfig } from '../config.ts';
 import { Conflict, DomainError, InvalidInput } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
-import { arbitrate, contextWeightOf, pickOffer, type Candidate, type RankedCandidate } from './arbitration.ts';
+import { arbitrate, contextWeightOf, offersOf, pickOffer, type Candidate, type RankedCandidate } from './arbitration.ts';
 import { DAY, wallNow, wallSeconds, wallText } from './clock.ts';
 import { onContacts, type ContactFact } from './contacts.ts';
 import { checkContact, compilePolicy, type CompiledPolicy } from './decide.ts';
@@ -32,6 +32,8 @@ export interface DecisionRequest {
   subscriberId: number;
   channelId: string;
   context?: { trigger?: string } & Record<string, unknown>;
+  /** also answer every offer considered, with its factors and fate, and the explanation in words */
+  explain?: boolean;
 }
 
 export interface OfferedOffer {
@@ -53,8 +55,9 @@ export interface Decision {
   at: string;
   offers: OfferedOffer[];
   tags: Array<{ tagId: string; nameZh: string; nameEn: string; advice: unknown }>;
-  considered: Array<Pick<RankedCandidate, 'rank' | 'campaignId' | 'offerId' | 'priority' | 'factors' | 'outcome' | 'reason' | 'detail'>>;
-  explanation: string;
+  /** only when the request asked for the explanation */
+  considered?: Array<Pick<RankedCandidate, 'rank' | 'campaignId' | 'offerId' | 'priority' | 'factors' | 'outcome' | 'reason' | 'detail'>>;
+  explanation?: string;
 }
 
 export type WaveListSummary = WaveListCounts;
@@ -83,6 +86,9 @@ interface ReservationRow {
   expiresAt: number;
 }
 
+/** How stale the real-time path's copy of subscriber states (status, DND) may grow. */
+const directoryMaxAgeMs = 5 * 60_000;
+
 export class PolicyEngine {
   readonly locks = new SubscriberLocks();
   readonly offers = new LiveOffers();
@@ -101,7 +107,7 @@ export class PolicyEngine {
     readonly store: Store,
     public stored: StoredPolicy,
     readonly ledger: ContactLedger,
-    readonly directory: SubscriberDirectory,
+    public directory: SubscriberDirectory,
     readonly now: () => number,
   ) {
     this.compiled = compilePolicy(stored.policy);
@@ -109,7 +115,7 @@ export class PolicyEngine {
 
   static async start(store: Store, options: EngineOptions = {}): Promise<PolicyEngine> {
     const zone = options.timeZone ?? loadConfig().timeZone;
-    const now = options.clock ?? (() => wallNow(zone));
+    const now = options.clock ?? wallClock(zone);
     const stored = await getContactPolicy(store);
     const compiled = compilePolicy(stored.policy);
     const t = now();
@@ -256,7 +262,19 @@ export class PolicyEngine {
   }
 
   /** Expires reservations whose time ran out (the decision reads expiry itself; this frees memory and the table). */
+  /**
+   * Reads every subscriber's status, DND, brand and plan again. A batch reads it before it starts
+   * (a list must see today's do-not-disturb), the real-time path every few minutes.
+   */
+  async refreshDirectory(): Promise<void> {
+    this.directory = await SubscriberDirectory.load(this.store);
+    this.directoryLoadedAt = Date.now();
+  }
+
+  private directoryLoadedAt = Date.now();
+
   async sweep(): Promise<void> {
+    if (Date.now() - this.directoryLoadedAt > directoryMaxAgeMs) await this.refreshDirectory().catch(() => undefined);
     const now = this.now();
     const expired = this.ledger.expire(now).filter((id) => !id.startsWith('wave:'));
     if (!expired.length) return;
@@ -302,7 +320,7 @@ export class PolicyEngine {
       productActive: product.active,
       brands: product.brands,
       held: holds(product, subscriberId),
-      wave: wave ? { ...wave, used: 0 } : null,
+      wave: wave ? { waveNo: wave.waveNo, start: wave.start, end: wave.end, size: wave.size, used: 0 } : null,
     };
   }
 
@@ -319,7 +337,7 @@ export class PolicyEngine {
       terms: this.terms(c, product, subscriberId, wave),
       factors: {
         propensity: score !== undefined ? score / 100 : policy.defaultPropensity,
-        propensitySource: score !== undefined ? `model run ${product.propensityRun}` : 'default',
+        propensitySource: score !== undefined ? (product.propensitySource ?? 'default') : 'default',
         contextWeight: contextWeightOf(policy, trigger, offer.productId),
         value: Math.max(value, 0.01),
         valueSource: saving !== undefined && saving > 0 ? 'tariff_saving' : 'margin',
@@ -357,47 +375,39 @@ export class PolicyEngine {
   /** POST /api/decide: the ranked offers for a subscriber arriving on a channel, each reserved as a contact. */
   async decide(request: DecisionRequest): Promise<Decision> {
     const { subscriberId, channelId } = request;
-    await this.assertChannel(channelId);
-    const subscriber = await this.directory.find(this.store, subscriberId);
+    if (!this.channelCapacity.has(channelId)) await this.assertChannel(channelId);
+    const subscriber = this.directory.cached(subscriberId) ?? (await this.directory.find(this.store, subscriberId));
     if (!subscriber) throw new UnknownSubscriber(subscriberId);
     await this.refreshing;
     const trigger = typeof request.context?.trigger === 'string' ? request.context.trigger : undefined;
     return this.locks.run(subscriberId, async () => {
       const at = this.now();
-      const candidates: Candidate[] = [];
-      for (const c of this.offers.byChannel.get(channelId) ?? []) {
-        const rows = targetRows(c, subscriberId);
-        if (rows[0] === rows[1]) continue;
-        const wave = waveAt(c, rows, at);
-        for (const offer of c.offers) {
-          const product = this.offers.products.get(offer.productId);
-          if (product) candidates.push(this.candidate(c, offer, product, subscriberId, channelId, trigger, wave));
-        }
-      }
+      const candidates = this.candidatesFor(subscriberId, channelId, trigger, at);
       const decisionId = randomUUID();
       const contacts = this.ledger.contactsOf(subscriberId, at);
       const expiresAt = at + this.compiled.policy.reservationTimeoutSeconds;
       const reserved: ReservationRow[] = [];
-      const result = arbitrate(
-        candidates,
-        this.compiled.policy.maxOffersPerDecision,
-        (c) => this.verdict(subscriber, c, channelId, at, contacts),
-        (c) => {
-          const row: ReservationRow = { decisionId, subscriberId, channelId, campaignId: c.campaignId, offerId: c.offerId, waveNo: c.terms.wave?.waveNo ?? null, at, expiresAt };
-          const live = this.liveContact(row, 'pending');
-          this.ledger.add(live);
-          contacts.push(live);
-          reserved.push(row);
-        },
-      );
+      const check = (c: Candidate) => this.verdict(subscriber, c, channelId, at, contacts);
+      const reserve = (c: Candidate) => {
+        const row: ReservationRow = { decisionId, subscriberId, channelId, campaignId: c.campaignId, offerId: c.offerId, waveNo: c.terms.wave?.waveNo ?? null, at, expiresAt };
+        const live = this.liveContact(row, 'pending');
+        this.ledger.add(live);
+        contacts.push(live);
+        reserved.push(row);
+      };
+      // the explanation ranks and words every candidate; the plain answer checks only until the quota is filled
+      const max = this.compiled.policy.maxOffersPerDecision;
+      const explained = request.explain ? arbitrate(candidates, max, check, reserve) : null;
+      const offered = explained ? explained.offered : offersOf(candidates, max, check, reserve);
       // answer only once the reservations are stored: an acknowledged offer survives a restart
       if (reserved.length) await this.persist(reserved);
-      return {
+      const reservedUntil = wallText(expiresAt);
+      const decision: Decision = {
         decisionId,
         subscriberId,
         channelId,
         at: wallText(at),
-        offers: result.offered.map((o, i) => {
+        offers: offered.map((o, i) => {
           const product = this.offers.products.get(o.offerId);
           return {
             rank: i + 1,
@@ -408,14 +418,38 @@ export class PolicyEngine {
             nameEn: product?.nameEn ?? o.offerId,
             script: o.script,
             priority: o.priority,
-            reservedUntil: wallText(expiresAt),
+            reservedUntil,
           };
         }),
-        tags: (this.tags.get(subscriberId) ?? []).map((t) => this.tagInfo.get(t)).filter((t): t is TagInfo => t !== undefined),
-        considered: result.ranked.map(({ rank, campaignId, offerId, priority, factors, outcome, reason, detail }) => ({ rank, campaignId, offerId, priority, factors, outcome, reason, detail })),
-        explanation: result.explanation,
+        tags: this.tagsOf(subscriberId),
       };
+      if (explained) {
+        decision.considered = explained.ranked.map(({ rank, campaignId, offerId, priority, factors, outcome, reason, detail }) => ({ rank, campaignId, offerId, priority, factors, outcome, reason, detail }));
+        decision.explanation = explained.explanation;
+      }
+      return decision;
     });
+  }
+
+  /** The offers of the running campaigns on the channel that target the subscriber, with their factors. */
+  private candidatesFor(subscriberId: number, channelId: string, trigger: string | undefined, at: number): Candidate[] {
+    const candidates: Candidate[] = [];
+    for (const c of this.offers.byChannel.get(channelId) ?? []) {
+      const rows = targetRows(c, subscriberId);
+      if (rows[0] === rows[1]) continue;
+      const wave = waveAt(c, rows, at);
+      for (const offer of c.offers) {
+        const product = this.offers.products.get(offer.productId);
+        if (product) candidates.push(this.candidate(c, offer, product, subscriberId, channelId, trigger, wave));
+      }
+    }
+    return candidates;
+  }
+
+  private tagsOf(subscriberId: number): TagInfo[] {
+    const ids = this.tags.get(subscriberId);
+    if (!ids) return [];
+    return ids.map((t) => this.tagInfo.get(t)).filter((t): t is TagInfo => t !== undefined);
   }
 
   /**
@@ -426,6 +460,7 @@ export class PolicyEngine {
    * decision can interleave with, so the list and the decision API share every cap.
    */
   async generateWaveList(campaignId: number, waveNo: number, opts: { at?: number } = {}): Promise<WaveListSummary> {
+    await this.refreshDirectory();
     const row = await this.store.one<{ status: string; name: string; version: number; plan: string }>(
       'SELECT status, name, version, plan FROM campaigns WHERE campaign_id = $id',
       { id: campaignId },
@@ -518,6 +553,7 @@ export class PolicyEngine {
     plan: { offers: LiveCampaign['offers']; waves: Array<{ startDate: string; endDate: string; size?: number }> },
     targets: ReadonlyArray<{ subscriberId: number; waveNo: number; channelId: string }>,
   ): Promise<Array<string | null>> {
+    await this.refreshDirectory();
     const waves = plan.waves.map((w, i) => ({
       waveNo: i + 1,
       start: wallSeconds(`${w.startDate} 00:00:00`),
@@ -679,4 +715,22 @@ export async function stopPolicyEngine(store: Store): Promise<void> {
 /** generateWaveList through the store's engine. */
 export async function generateWaveList(store: Store, campaignId: number, waveNo: number, opts: { at?: number } = {}): Promise<WaveListSummary> {
   return (await policyEngine(store)).generateWaveList(campaignId, waveNo, opts);
+}
+
+/**
+ * The operator's wall clock read through the time zone at most once a second: reading it costs a
+ * formatter call, the decision API reads it per request, and it counts whole seconds anyway.
+ */
+function wallClock(zone: string): () => number {
+  let second = NaN;
+  let wall = 0;
+  return () => {
+    const ms = Date.now();
+    const s = Math.floor(ms / 1000);
+    if (s !== second) {
+      second = s;
+      wall = wallNow(zone, ms);
+    }
+    return wall;
+  };
 }

@@ -40,6 +40,8 @@ export interface ProductFacts {
   /** propensity 0..100 by subscriber, from the latest succeeded 'propensity' run of the product */
   propensity: Map<number, number> | null;
   propensityRun: number | null;
+  /** 'model run <id>', said once here rather than per decision */
+  propensitySource: string | null;
   /** monthly saving (fen) by subscriber, from the latest tariff run that priced the plan */
   savings: Map<number, number> | null;
   /** when these facts were read (ms); holdings and model runs change, so they are read again after a while */
@@ -189,6 +191,7 @@ export async function loadProduct(db: Db, productId: string, today: string): Pro
     holders: await holdersOf(db, productId, today),
     propensity,
     propensityRun: run?.runId ?? null,
+    propensitySource: run ? `model run ${run.runId}` : null,
     savings,
     loadedAt: Date.now(),
   };

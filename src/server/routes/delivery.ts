@@ -3,7 +3,10 @@
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import { can } from '../../auth/roles.ts';
-import { Delivery, DeliveryAttempt, deliverWave, deliveryAttempts, getDelivery, listDeliveries, policyWaveList, targetWaveList } from '../../channels/delivery.ts';
+import { Delivery, DeliveryAttempt, deliverWave, deliveryAttempts, getDelivery, listDeliveries, policyWaveList } from '../../channels/delivery.ts';
+import { generateWaveList } from '../../policy/engine.ts';
+import { Conflict, InvalidInput } from '../../store/errors.ts';
+import { getCampaignRow } from '../../campaigns/campaigns.ts';
 import { ChannelEndpoint, ChannelEndpointBody, deleteEndpoint, listEndpoints, retryDelivery, setEndpoint } from '../../channels/push.ts';
 import { WorklistItem, listWorklist, recordWorklistOutcome, worklistOutcomes } from '../../channels/worklists.ts';
 import { FeedbackReceipt } from '../../ingest/feedback.ts';
@@ -32,8 +35,16 @@ export function deliveryRoutes(app: App, { store, config }: ServerContext): void
     },
     async (request, reply) => {
       const user = currentUser(request);
-      // the policy-checked list when the planner generated it, else the campaign's targets for the wave
-      const list = (await policyWaveList(store, request.params.id, request.params.waveNo)) ?? (await targetWaveList(store, request.params.id, request.params.waveNo));
+      // only a policy-checked list goes out: the one the planner generated, else it is generated now
+      const { id, waveNo } = request.params;
+      const waves = (await getCampaignRow(store, id)).plan.waves.length;
+      if (waveNo > waves) throw new InvalidInput(`Campaign ${id} has ${waves} wave(s); there is no wave ${waveNo}`, { field: 'waveNo', code: 'UNKNOWN_WAVE' });
+      let list = await policyWaveList(store, id, waveNo);
+      if (!list) {
+        await generateWaveList(store, id, waveNo);
+        list = await policyWaveList(store, id, waveNo);
+      }
+      if (!list) throw new Conflict(`Wave ${waveNo} of campaign ${id}: the contact policy excluded every target; nothing to deliver`, { field: 'waveNo', code: 'NOTHING_TO_DELIVER' });
       const result = await deliverWave(store, outbox, list, { username: user.username, revealPii: can(user.role, 'pii.reveal') });
       await recordAudit(store, user.username, 'wave.deliver', `campaign:${list.campaignId}`, { waveNo: list.waveNo, rows: list.rows.length, folder: result.folder });
       // pushes go on in the background; their status is on each delivery
