@@ -363,6 +363,15 @@ describe('closed-loop campaigns in the console', () => {
       const history = await apiFromPage<Array<{ actor: string; action: string }>>(approverPage, `/api/campaigns/${campaignId}/history`);
       expect(history.map((h) => `${h.actor}:${h.action}`)).toEqual(['planner:campaign.create', 'planner:campaign.submit', 'approver:campaign.approve']);
 
+      // before it is scheduled the planner simulates it: targets left after the policy, cost, load
+      await page.reload();
+      await page.getByRole('tab', { name: '上线前模拟' }).click();
+      await page.getByTestId('simulate').click();
+      const simulation = page.getByTestId('simulation');
+      await simulation.waitFor();
+      expect(await simulation.textContent()).toContain('经接触策略后');
+      expect(await simulation.textContent()).toContain('外呼中心');
+
       // the planner applies for gifts against the budget: too much is refused, 1,000 yuan is taken;
       // the approver approves it on the resources tab
       await page.reload();

@@ -14,10 +14,12 @@ import type {
   TargetCounts,
 } from '../../../src/campaigns/types.ts';
 import type { CampaignReport } from '../../../src/campaigns/report.ts';
+import type { CampaignSimulation } from '../../../src/campaigns/simulation.ts';
 import type { CampaignAction, CampaignStatus } from '../../../src/campaigns/lifecycle.ts';
 import { api, ApiError, session, useApi } from './client.ts';
 
 export type CampaignList = Static<typeof CampaignListSchema>;
+export type { CampaignSimulation };
 export type { Campaign, CampaignPlan, CampaignSummary, CampaignReport, TargetCounts, CampaignAction, CampaignStatus, HoldoutSettings, Resource, ResourceApplication };
 export type BreakdownRow = CampaignReport['byChannel'][number];
 
@@ -89,3 +91,6 @@ export const recordResourceUsage = (id: number, resourceId: number, usedQuantity
 export const useHoldoutSettings = () => useApi<HoldoutSettings>('/api/campaigns/settings');
 
 export const setHoldoutPercent = (holdoutPercent: number) => api<HoldoutSettings>('/api/campaigns/settings', { method: 'PUT', body: { holdoutPercent } });
+
+/** What the campaign would do if scheduled now: targets after eligibility and policy, responses, cost, load. */
+export const simulateCampaign = (id: number) => api<CampaignSimulation>(`/api/campaigns/${id}/simulate`, { method: 'POST' });

@@ -20,6 +20,7 @@ import {
 import type { BudgetItem } from '../../../src/campaigns/types.ts';
 import { useChannels } from '../api/platform.ts';
 import { CampaignResources } from '../components/CampaignResources.tsx';
+import { CampaignSimulationPanel } from '../components/CampaignSimulationPanel.tsx';
 import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
@@ -63,6 +64,9 @@ export default function CampaignPage() {
       <Tabs
         items={[
           { key: 'overview', label: t('campaign.detail.overview'), children: <Overview campaign={campaign} /> },
+          ...(['draft', 'submitted', 'approved'].includes(campaign.status)
+            ? [{ key: 'simulation', label: t('campaign.detail.simulation'), children: <CampaignSimulationPanel campaign={campaign} /> }]
+            : []),
           { key: 'targets', label: t('campaign.detail.targets'), children: <Targets targets={campaign.targets} /> },
           { key: 'resources', label: t('campaign.detail.resources'), children: <CampaignResources campaign={campaign} /> },
           {
