@@ -1,6 +1,7 @@
 // Usage classes: the key under which a CDR is priced (`local`, `ip:17951`, `intl:2`,
-// `roam_inter:JZ>SH`, `sms:onnet`, `gprs`...). The JS classifier (reference rater) and its SQL
-// twin (usage profiles) live side by side here so that they cannot drift apart unnoticed.
+// `roam_inter:JZ>SH`, `sms:onnet`, `gprs`...). The JS classifier here serves the reference
+// rater; its SQL twin, which yields class codes for the usage profiles, is in profile.ts
+// (voiceCodeSql …), held to this one by the property test.
 
 /** What a class's quantity counts: seconds (voice, WLAN), messages (SMS, MMS) or KB (GPRS). */
 export type Domain = 'second' | 'message' | 'kb';
@@ -181,38 +182,4 @@ export function messageClass(kind: 'sms' | 'mms', m: MessageCdr): string {
 export function gprsClass(g: GprsCdr): string {
   if (g.roamType === 'intl') return 'gprs_intl';
   return g.roamType === 'none' ? 'gprs' : `gprs:${g.roamType}`;
-}
-
-// The same classification in SQL. `$routes` is a comma-separated list of home>visited pairs
-// (bound as a parameter); `home` is the subscriber's city code column.
-
-export function voiceClassSql(v: string, home: string, routesParam: string | null): string {
-  const group = `(CASE WHEN ${v}.call_class = 'hmt' THEN 'hmt' ELSE coalesce(CAST(${v}.country_group AS VARCHAR), '0') END)`;
-  const routed = routesParam
-    ? `(CASE WHEN ${v}.visited_city IS NOT NULL AND list_contains(string_split(${routesParam}, ','), ${home} || '>' || ${v}.visited_city)
-             THEN ':' || ${home} || '>' || ${v}.visited_city ELSE '' END)`
-    : `''`;
-  return `(CASE
-    WHEN ${v}.is_vpmn THEN 'vpmn'
-    WHEN ${v}.roam_type <> 'none' THEN 'roam_' || CAST(${v}.roam_type AS VARCHAR) || ${routed}
-    WHEN ${v}.direction = 'mt' THEN 'mt'
-    WHEN ${v}.ip_prefix IS NOT NULL THEN
-      (CASE WHEN ${v}.call_class IN ('intl', 'hmt') THEN 'intl_ip:' || ${v}.ip_prefix || ':' || ${group} ELSE 'ip:' || ${v}.ip_prefix END)
-    WHEN ${v}.call_class = 'local' THEN 'local'
-    WHEN ${v}.call_class = 'dld' THEN 'dld'
-    ELSE 'intl:' || ${group} END)`;
-}
-
-export function messageClassSql(kind: 'sms' | 'mms', m: string): string {
-  return `(CASE
-    WHEN ${m}.direction = 'mt' THEN '${kind}_mt'
-    WHEN ${m}.peer_net = 'sp' THEN '${kind}_sp'
-    WHEN ${m}.peer_net = 'intl' THEN '${kind}_intl'
-    ELSE '${kind}:' || CAST(${m}.peer_net AS VARCHAR) END)`;
-}
-
-export function gprsClassSql(g: string): string {
-  return `(CASE WHEN ${g}.roam_type = 'intl' THEN 'gprs_intl'
-    WHEN ${g}.roam_type = 'none' THEN 'gprs'
-    ELSE 'gprs:' || CAST(${g}.roam_type AS VARCHAR) END)`;
 }

@@ -6,7 +6,7 @@
 // by one ("residuals") so the pricer can rate them exactly.
 import type { Db, SqlParams } from '../store/store.ts';
 import { exact } from './charges.ts';
-import { classChain, classRoots, domainOf, type BillLine, type Domain } from './classes.ts';
+import { classChain, classRoots, domainOf, type BillLine, type ClassRoot, type Domain } from './classes.ts';
 import { daySeconds, weekdayOf } from './calendar.ts';
 import { compilePlan, type CompiledPlan, type CompiledRate } from './compile.ts';
 import type { DayType, TariffPlan } from './plan.ts';
@@ -46,6 +46,12 @@ export interface ProfileSpec {
   meterDomains: Array<Set<Domain>>;
   /** per cell, the band under each plan */
   cells: string[][];
+  /**
+   * Per class, per cell: the cell its rows are kept under — the first cell in which every plan
+   * prices the class alike (same rate or tier, same allowances). A class no plan prices by band
+   * keeps one row per month instead of one per cell.
+   */
+  cellOf: number[][];
   contexts: DayContext[];
   meters: Meter[];
   planMeters: PlanMeters[];
@@ -149,6 +155,19 @@ function cellPartition(plans: CompiledPlan[]): { cells: string[][]; contexts: Da
   return { cells, contexts };
 }
 
+/** Whether every plan prices class `cls` in cells a and b alike: same target, same allowances in the same order. */
+function pricedAlike(plans: CompiledPlan[], cells: string[][], cls: string, a: number, b: number): boolean {
+  return plans.every((cp, p) => {
+    const res = cp.resolve(cls);
+    if (res.kind !== 'usage') return true;
+    const x = res.byBand.get(cells[a][p])!;
+    const y = res.byBand.get(cells[b][p])!;
+    if (x === y) return true;
+    const same = x.target.kind === 'rate' ? y.target.kind === 'rate' && y.target.rate === x.target.rate : y.target.kind === 'tier' && y.target.tier === x.target.tier;
+    return same && x.allowances.length === y.allowances.length && x.allowances.every((al, i) => al === y.allowances[i]);
+  });
+}
+
 /** What the profiles must hold for these candidate plans. */
 export function profileSpecFor(plans: Array<TariffPlan | CompiledPlan>): ProfileSpec {
   const compiled = plans.map((p) => ('resolve' in p ? p : compilePlan(p)));
@@ -191,11 +210,14 @@ export function profileSpecFor(plans: Array<TariffPlan | CompiledPlan>): Profile
       ...p.allowances.flatMap((a) => a.classes),
     ]),
   );
+  const classes = [...new Set([...Object.keys(classRoots), ...[...named].sort()])];
+  const cellOf = classes.map((cls) => cells.map((_, x) => cells.findIndex((__, y) => y === x || pricedAlike(compiled, cells, cls, y, x))));
   return {
     plans: compiled,
-    classes: [...new Set([...Object.keys(classRoots), ...[...named].sort()])],
+    classes,
     meterDomains,
     cells,
+    cellOf,
     contexts,
     meters,
     planMeters,
@@ -234,8 +256,9 @@ function cellSql(spec: ProfileSpec, b: Binder): string {
     return whens.length === 0 ? packed[0] : `(CASE ${whens.join(' ')} ELSE ${packed[packed.length - 1]} END)`;
   };
   const weekdays = spec.contexts.filter((c) => c.dates === null);
-  // 1970-01-01 was a Thursday (ISO weekday 4)
-  const weekly = `(CASE (day + 3) % 7 + 1 ${weekdays.map((c) => `WHEN ${c.weekday} THEN ${spansCase(c)}`).join(' ')} END)`;
+  // 1970-01-01 was a Thursday (ISO weekday 4); when every weekday has the same cells, no weekday is needed
+  const sameEveryDay = weekdays.every((c) => JSON.stringify(c.spans) === JSON.stringify(weekdays[0].spans));
+  const weekly = sameEveryDay ? spansCase(weekdays[0]) : `(CASE (day + 3) % 7 + 1 ${weekdays.map((c) => `WHEN ${c.weekday} THEN ${spansCase(c)}`).join(' ')} END)`;
   const holidays = spec.contexts.filter((c) => c.dates !== null);
   if (holidays.length === 0) return weekly;
   const whens = holidays.map((c) => `WHEN list_contains(CAST(string_split(${b.value(c.dates!.map(dayNumber).join(','))}, ',') AS BIGINT[]), day) THEN ${spansCase(c)}`);
@@ -315,8 +338,16 @@ function targetSql(target: ProfileTarget, b: Binder): { sql: string; params: Sql
   return { sql: `SELECT s.subscriber_id, s.city_code AS home FROM subscribers s WHERE s.subscriber_id IN (${target.members.sql})`, params: target.members.params };
 }
 
-/** 'YYYY-MM' → YYYYMM: months are grouped and filtered as integers, not formatted text, per CDR. */
-const monthKey = (month: string) => Number(month.replace('-', ''));
+/** The class roots each CDR table's rows can have (every root in exactly one table). */
+const tableRoots: Record<'voice' | 'sms' | 'mms' | 'gprs' | 'wlan', ClassRoot[]> = {
+  voice: ['local', 'dld', 'ip', 'intl', 'intl_ip', 'roam_intra', 'roam_inter', 'roam_intl', 'mt', 'vpmn'],
+  sms: ['sms', 'sms_mt', 'sms_sp', 'sms_intl'],
+  mms: ['mms', 'mms_mt', 'mms_sp', 'mms_intl'],
+  gprs: ['gprs', 'gprs_intl'],
+  wlan: ['wlan'],
+};
+// a root in no table would lose its time cells unnoticed
+if (Object.values(tableRoots).flat().sort().join() !== Object.keys(classRoots).sort().join()) throw new Error('profile.ts: tableRoots must list every class root once');
 
 /** Seconds since 1970-01-01 (naive local time) of the first instant of a month and of the next. */
 function monthBounds(month: string): [number, number] {
@@ -345,11 +376,20 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
   const C = spec.classes.length;
   const X = spec.cells.length;
   const monthSql = `(CASE ${bounds.map(([s, e], i) => `WHEN e >= ${b.int(s)} AND e < ${b.int(e)} THEN ${i}`).join(' ')} ELSE -1 END)`;
-  const cell = cellSql(spec, b);
-  const table = (name: string, alias: string, time: string, domain: Domain, q: string, code: string, timed: boolean) => {
+  // consecutive months: every CDR in [from, to) falls in one of them
+  const gapless = bounds.every(([, e], i) => i === bounds.length - 1 || bounds[i + 1][0] === e);
+  let cell: string | null = null;
+  const table = (name: string, alias: string, time: string, domain: Domain, q: string, code: string, timed: boolean, roots: readonly string[]) => {
     const where = [`${alias}.${time} >= CAST(${from} AS TIMESTAMP)`, `${alias}.${time} < CAST(${to} AS TIMESTAMP)`];
     if (ids) where.push(`${alias}.subscriber_id BETWEEN ${ids.lo} AND ${ids.hi}`);
     const residual = timed && spec.split;
+    // the time cell only for the classes of this table that some plan prices by band
+    const banded = spec.classes.flatMap((k, i) => (roots.includes(k.split(':')[0]) && spec.cellOf[i].some((c) => c !== 0) ? [i] : []));
+    const timedRows = residual || banded.length > 0;
+    if (timedRows) cell ??= cellSql(spec, b);
+    const keptCell = (i: number) =>
+      spec.cellOf[i].every((c, x) => c === x) ? 'packed // ' + packBase : `(CASE packed // ${packBase} ${spec.cellOf[i].map((c, x) => `WHEN ${x} THEN ${c}`).join(' ')} END)`;
+    const cellKey = banded.length === 0 ? '0' : `(CASE cls ${banded.map((i) => `WHEN ${i} THEN ${keptCell(i)}`).join(' ')} ELSE 0 END)`;
     const meters = spec.meters.map((m, i) => {
       if (!spec.meterDomains[i].has(domain)) return `CAST(0 AS DOUBLE) AS m${i}`;
       // a message is one unit: every meter is the count times its value for one
@@ -357,36 +397,36 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
       return `CAST(sum(${meterSql(m, b)}) AS DOUBLE) AS m${i}`;
     });
     return `
-      SELECT k, ${residual ? 'rt, rq' : 'CAST(NULL AS TIMESTAMP) AS rt, CAST(NULL AS BIGINT) AS rq'},
+      SELECT k, ${residual ? 'rt, rq,' : spec.split ? 'CAST(NULL AS TIMESTAMP) AS rt, CAST(NULL AS BIGINT) AS rq,' : ''}
         CAST(count(*) AS DOUBLE) AS n, CAST(sum(q) AS DOUBLE) AS quantity, CAST(sum(orig) AS DOUBLE) AS orig${meters.map((m) => `, ${m}`).join('')}
       FROM (
-        SELECT *, ((CAST(sid AS BIGINT) * ${M} + month) * ${C} + cls) * ${X} + packed // ${packBase} AS k
+        SELECT *, ((CAST(sid AS BIGINT) * ${M} + month) * ${C} + cls) * ${X} + ${cellKey} AS k
           ${residual ? `, CASE WHEN q > packed % ${packBase} - tod THEN t END AS rt, CASE WHEN q > packed % ${packBase} - tod THEN q END AS rq` : ''}
         FROM (
-          SELECT *, ${monthSql} AS month, ${cell} AS packed
+          SELECT *, ${monthSql} AS month${timedRows ? `, ${cell} AS packed` : ''}
           FROM (
-            SELECT *, e // 86400 AS day, e % 86400 AS tod
+            SELECT *${timedRows ? ', e // 86400 AS day, e % 86400 AS tod' : ''}
             FROM (
               SELECT ${alias}.subscriber_id AS sid, ${alias}.${time} AS t, epoch_us(${alias}.${time}) // 1000000 AS e,
                 CAST(${q} AS BIGINT) AS q, ${alias}.charge_fen AS orig, ${code} AS cls
               FROM ${name} ${alias} ${joined ? `JOIN target g ON g.subscriber_id = ${alias}.subscriber_id` : ''}
               WHERE ${where.join(' AND ')}))))
-      WHERE month >= 0
+      ${gapless ? '' : 'WHERE month >= 0'}
       GROUP BY ALL`;
   };
   const home = joined ? 'g.home' : 'CAST(NULL AS VARCHAR)';
   const sql = `
     WITH target AS (${who.sql}),
     profiled AS (
-      ${table('cdr_voice', 'v', 'start_time', 'second', 'v.duration_s', voiceCodeSql(spec, b, home), true)}
-      UNION ALL ${table('cdr_sms', 'm', 'sent_time', 'message', '1', messageCodeSql(spec, b, 'sms'), false)}
-      UNION ALL ${table('cdr_mms', 'm', 'sent_time', 'message', '1', messageCodeSql(spec, b, 'mms'), false)}
-      UNION ALL ${table('cdr_gprs', 'x', 'start_time', 'kb', 'x.volume_kb', gprsCodeSql(spec, b), false)}
-      UNION ALL ${table('cdr_wlan', 'w', 'start_time', 'second', 'w.duration_s', classCodeSql(spec, b, 'wlan', []), true)}
+      ${table('cdr_voice', 'v', 'start_time', 'second', 'v.duration_s', voiceCodeSql(spec, b, home), true, tableRoots.voice)}
+      UNION ALL ${table('cdr_sms', 'm', 'sent_time', 'message', '1', messageCodeSql(spec, b, 'sms'), false, tableRoots.sms)}
+      UNION ALL ${table('cdr_mms', 'm', 'sent_time', 'message', '1', messageCodeSql(spec, b, 'mms'), false, tableRoots.mms)}
+      UNION ALL ${table('cdr_gprs', 'x', 'start_time', 'kb', 'x.volume_kb', gprsCodeSql(spec, b), false, tableRoots.gprs)}
+      UNION ALL ${table('cdr_wlan', 'w', 'start_time', 'second', 'w.duration_s', classCodeSql(spec, b, 'wlan', []), true, tableRoots.wlan)}
     )
     SELECT CAST(k // ${M * C * X} AS INTEGER) AS sid, CAST(k // ${C * X} % ${M} AS INTEGER) AS month,
       CAST(k // ${X} % ${C} AS INTEGER) AS cls, CAST(k % ${X} AS INTEGER) AS cell,
-      strftime(rt, '%Y-%m-%d %H:%M:%S') AS rt, CAST(rq AS DOUBLE) AS rq,
+      ${spec.split ? `strftime(rt, '%Y-%m-%d %H:%M:%S') AS rt, CAST(rq AS DOUBLE) AS rq,` : ''}
       n, quantity, orig${spec.meters.map((_, i) => `, m${i}`).join('')}
     FROM profiled`;
   return { sql, params: { ...who.params, ...b.params } as SqlParams };
@@ -415,7 +455,21 @@ export interface ProfileBatch {
   rowStart: Int32Array;
   /** by profile index, only for profiles that have them */
   residuals: Map<number, ResidualCall[]>;
-  bills: BillLine[][];
+  /**
+   * Bill items: profile k's are billStart[k] … billStart[k + 1] − 1, each an item (an index into
+   * `billItems`) and its fen, in the order the per-call path lists them (`billsAt`).
+   */
+  billItems: readonly BillLine['item'][];
+  billStart: Int32Array;
+  billItem: Int32Array;
+  billFen: Float64Array;
+}
+
+/** Profile k's bill lines as objects. */
+export function billsAt(batch: ProfileBatch, k: number): BillLine[] {
+  const lines: BillLine[] = [];
+  for (let j = batch.billStart[k]; j < batch.billStart[k + 1]; j++) lines.push({ item: batch.billItems[batch.billItem[j]], amountFen: batch.billFen[j] });
+  return lines;
 }
 
 export const profileCount = (batch: ProfileBatch) => batch.subscriberIds.length * batch.months.length;
@@ -436,24 +490,66 @@ export function profileAt(batch: ProfileBatch, k: number): UsageProfile {
     homeCity: batch.homeCities[s],
     rows,
     residuals: batch.residuals.get(k) ?? [],
-    bills: batch.bills[k],
+    bills: billsAt(batch, k),
   };
 }
 
-/** The target's bill items per month (YYYYMM), in the order the per-call path lists them. */
+/** Months since January of year 0: consecutive months are consecutive numbers. */
+const monthNumber = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
+
+/**
+ * The target's bill items per month (as a month number), in the order the per-call path lists
+ * them; the item as its code in the bill_item enum (text per bill line costs more than the query).
+ */
 function billsSql(target: ProfileTarget, months: string[]): { sql: string; params: SqlParams } {
   const b = new Binder();
-  const who = targetSql(target, b);
-  const monthList = b.value(months.map(monthKey).join(','));
-  const ids = 'range' in target && target.range ? `AND b.subscriber_id BETWEEN ${b.int(target.range.lo)} AND ${b.int(target.range.hi)}` : '';
+  const range = 'range' in target ? target.range : undefined;
+  // a dense range needs no semi-join: the bills of subscribers outside the target are dropped when read
+  const who = range?.dense ? null : targetSql(target, b);
+  const [first, last] = [months[0], months[months.length - 1]].map(monthBounds);
+  const day = (seconds: number) => b.value(new Date(seconds * 1000).toISOString().slice(0, 10));
+  const where = [`b.bill_month >= CAST(${day(first[0])} AS DATE)`, `b.bill_month < CAST(${day(last[1])} AS DATE)`];
+  if (who) where.push(`b.subscriber_id IN (SELECT subscriber_id FROM (${who.sql}))`);
+  if (range) where.push(`b.subscriber_id BETWEEN ${b.int(range.lo)} AND ${b.int(range.hi)}`);
   const sql = `
-    SELECT CAST(sid AS INTEGER) AS sid, month, CAST(item AS VARCHAR) AS item, CAST(amount AS DOUBLE) AS amount FROM (
-      SELECT b.subscriber_id AS sid, CAST(year(b.bill_month) * 100 + month(b.bill_month) AS INTEGER) AS month, b.item, sum(b.amount_fen) AS amount
-      FROM bills b WHERE b.subscriber_id IN (SELECT subscriber_id FROM (${who.sql})) ${ids}
-        AND list_contains(CAST(string_split(${monthList}, ',') AS INTEGER[]), CAST(year(b.bill_month) * 100 + month(b.bill_month) AS INTEGER))
+    SELECT CAST(sid AS INTEGER) AS sid, month, CAST(enum_code(item) AS INTEGER) AS item, CAST(amount AS DOUBLE) AS amount FROM (
+      SELECT b.subscriber_id AS sid, CAST(year(b.bill_month) * 12 + month(b.bill_month) - 1 AS INTEGER) AS month, b.item, sum(b.amount_fen) AS amount
+      FROM bills b WHERE ${where.join(' AND ')}
       GROUP BY ALL)
     ORDER BY sid, month, item`;
-  return { sql, params: { ...who.params, ...b.params } as SqlParams };
+  return { sql, params: { ...who?.params, ...b.params } as SqlParams };
+}
+
+/** Each result row's profile (subscriber index × months + month), or -1 for a subscriber outside the target. */
+function profilesOfRows(sid: Float64Array, month: Float64Array, indexOf: (sid: number) => number, M: number): Int32Array {
+  const out = new Int32Array(sid.length);
+  for (let r = 0; r < sid.length; r++) {
+    const s = indexOf(sid[r]);
+    out[r] = s < 0 ? -1 : s * M + month[r];
+  }
+  return out;
+}
+
+/** to[placeOf[r] × stride + offset] = from[r] for every placed row r. */
+function place(placeOf: Int32Array, from: Float64Array, to: Float64Array | Int32Array, stride: number, offset: number): void {
+  for (let r = 0; r < placeOf.length; r++) if (placeOf[r] >= 0) to[placeOf[r] * stride + offset] = from[r];
+}
+
+function allExact(values: Float64Array, what: string): void {
+  for (let i = 0; i < values.length; i++) exact(values[i], what);
+}
+
+/** Index of a subscriber id in ascending `ids`, or -1: a dense table when the ids are close, else a Map. */
+function subscriberIndex(ids: number[]): (sid: number) => number {
+  const lo = ids[0] ?? 0;
+  const span = ids.length === 0 ? 0 : ids[ids.length - 1] - lo + 1;
+  if (span > 4 * ids.length + 1024) {
+    const map = new Map(ids.map((sid, i) => [sid, i]));
+    return (sid) => map.get(sid) ?? -1;
+  }
+  const dense = new Int32Array(span).fill(-1);
+  ids.forEach((sid, i) => (dense[sid - lo] = i));
+  return (sid) => (sid >= lo && sid - lo < span ? dense[sid - lo] : -1);
 }
 
 /**
@@ -467,40 +563,37 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   const b = new Binder();
   const who = targetSql(target, b);
   const subscribers = months.length === 0 ? [] : await db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams);
-  const sidIndex = new Map(subscribers.map((s, i) => [s.subscriber_id, i]));
+  const indexOf = subscriberIndex(subscribers.map((s) => s.subscriber_id));
   const profiles = subscribers.length * M;
   const meters = spec.meters.length;
 
   const { sql, params } = months.length === 0 ? { sql: '', params: {} } : usageProfileSql(spec, target, months);
   const cols = months.length === 0 ? [] : await db.columns(sql, params);
-  const [sidCol, monthCol, clsCol, cellCol, rtCol, rqCol, nCol, quantityCol, origCol] = cols as [
-    Float64Array, Float64Array, Float64Array, Float64Array, Array<string | null>, Float64Array, Float64Array, Float64Array, Float64Array,
-  ];
-  const statCols = cols.slice(9) as Float64Array[];
+  // residual calls (rt, rq) come only when some plan splits calls
+  const [sidCol, monthCol, clsCol, cellCol] = cols as Float64Array[];
+  const rest = spec.split ? 6 : 4;
+  const [rtCol, rqCol] = (spec.split ? cols.slice(4, 6) : [null, null]) as [Array<string | null> | null, Float64Array | null];
+  const [nCol, quantityCol, origCol] = cols.slice(rest, rest + 3) as Float64Array[];
+  const statCols = cols.slice(rest + 3) as Float64Array[];
   const total = sidCol?.length ?? 0;
 
   // counting sort of the result rows by profile, leaving residual calls aside
-  const profileOf = new Int32Array(total);
-  const counts = new Int32Array(profiles + 1);
+  const profileOf = profilesOfRows(sidCol ?? new Float64Array(0), monthCol, indexOf, M);
   const residuals = new Map<number, ResidualCall[]>();
-  for (let r = 0; r < total; r++) {
-    const s = sidIndex.get(sidCol[r]);
-    const k = s === undefined ? -1 : s * M + monthCol[r];
-    profileOf[r] = k;
-    if (k < 0) continue;
-    if (rtCol[r] !== null) {
+  if (rtCol !== null) {
+    for (let r = 0; r < total; r++) {
+      const k = profileOf[r];
+      if (k < 0 || rtCol[r] === null) continue;
       let list = residuals.get(k);
       if (!list) residuals.set(k, (list = []));
-      list.push({ cls: spec.classes[clsCol[r]], start: rtCol[r]!, quantity: rqCol[r], n: nCol[r], originalFen: origCol[r] });
+      list.push({ cls: spec.classes[clsCol[r]], start: rtCol[r]!, quantity: rqCol![r], n: nCol[r], originalFen: origCol[r] });
       profileOf[r] = -1;
-      continue;
     }
-    counts[k + 1]++;
   }
   const rowStart = new Int32Array(profiles + 1);
-  for (let k = 0; k < profiles; k++) rowStart[k + 1] = rowStart[k] + counts[k + 1];
+  for (let r = 0; r < total; r++) if (profileOf[r] >= 0) rowStart[profileOf[r] + 1]++;
+  for (let k = 0; k < profiles; k++) rowStart[k + 1] += rowStart[k];
   const rows = rowStart[profiles];
-  const next = rowStart.slice(0, profiles);
   const batch: ProfileBatch = {
     months: sortedMonths,
     subscriberIds: subscribers.map((s) => s.subscriber_id),
@@ -515,29 +608,48 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
     stats: new Float64Array(rows * meters),
     rowStart,
     residuals,
-    bills: Array.from({ length: profiles }, () => []),
+    billItems: [],
+    billStart: new Int32Array(profiles + 1),
+    billItem: new Int32Array(0),
+    billFen: new Float64Array(0),
   };
-  for (let r = 0; r < total; r++) {
-    const k = profileOf[r];
-    if (k < 0) continue;
-    const at = next[k]++;
-    batch.cls[at] = clsCol[r];
-    batch.cell[at] = cellCol[r];
-    batch.n[at] = nCol[r];
-    batch.quantity[at] = exact(quantityCol[r], 'a usage quantity');
-    batch.originalFen[at] = origCol[r];
-    for (let i = 0; i < meters; i++) batch.stats[at * meters + i] = exact(statCols[i][r], 'a usage statistic');
-  }
+  // where each result row goes, then every column moved there
+  const placeOf = new Int32Array(total);
+  const next = rowStart.slice(0, profiles);
+  for (let r = 0; r < total; r++) placeOf[r] = profileOf[r] < 0 ? -1 : next[profileOf[r]]++;
+  place(placeOf, clsCol, batch.cls, 1, 0);
+  place(placeOf, cellCol, batch.cell, 1, 0);
+  place(placeOf, nCol, batch.n, 1, 0);
+  place(placeOf, quantityCol, batch.quantity, 1, 0);
+  place(placeOf, origCol, batch.originalFen, 1, 0);
+  statCols.forEach((col, i) => place(placeOf, col, batch.stats, meters, i));
+  allExact(batch.quantity, 'a usage quantity');
+  allExact(batch.stats, 'a usage statistic');
 
   if (profiles > 0) {
     const { sql: billSql, params: billParams } = billsSql(target, sortedMonths);
-    const [sid, month, item, amount] = (await db.columns(billSql, billParams)) as [Float64Array, Float64Array, Array<BillLine['item']>, Float64Array];
-    const monthIndex = new Map(sortedMonths.map((m, i) => [monthKey(m), i]));
+    const [sid, month, item, amount] = (await db.columns(billSql, billParams)) as Float64Array[];
+    const items = await db.one<{ items: BillLine['item'][] }>('SELECT CAST(enum_range(NULL::bill_item) AS VARCHAR[]) AS items');
+    batch.billItems = items!.items;
+    const first = monthNumber(sortedMonths[0]);
+    const monthAt = new Int32Array(monthNumber(sortedMonths[M - 1]) - first + 1).fill(-1);
+    sortedMonths.forEach((m, i) => (monthAt[monthNumber(m) - first] = i));
+    // rows come ordered by subscriber, month and item: by profile
+    const { billStart } = batch;
+    const billItem = new Int32Array(sid.length);
+    const billFen = new Float64Array(sid.length);
+    let count = 0;
     for (let r = 0; r < sid.length; r++) {
-      const s = sidIndex.get(sid[r]);
-      const m = monthIndex.get(month[r]);
-      if (s !== undefined && m !== undefined) batch.bills[s * M + m].push({ item: item[r], amountFen: amount[r] });
+      const s = indexOf(sid[r]);
+      const m = month[r] - first;
+      if (s < 0 || m < 0 || m >= monthAt.length || monthAt[m] < 0) continue;
+      billStart[s * M + monthAt[m] + 1]++;
+      billItem[count] = item[r];
+      billFen[count++] = amount[r];
     }
+    for (let k = 0; k < profiles; k++) billStart[k + 1] += billStart[k];
+    batch.billItem = billItem.subarray(0, count);
+    batch.billFen = billFen.subarray(0, count);
   }
   return batch;
 }

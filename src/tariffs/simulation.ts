@@ -12,7 +12,7 @@ import { Filters } from '../store/filters.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns, type AddOn } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
-import { serviceOfClass, services, type BillItem, type BillLine, type Service } from './classes.ts';
+import { serviceOfClass, services, type BillItem, type Service } from './classes.ts';
 import type { MonthCharge } from './month.ts';
 import { allowanceUnitSize, validatePlan, type TariffPlan } from './plan.ts';
 import { customerMonthsFor } from './cdrs.ts';
@@ -189,7 +189,8 @@ interface ResultRow {
   notes: Note[];
 }
 
-const resultStructure = JSON.stringify([
+/** One result row as JSON, for DuckDB's from_json. */
+const resultStructure = JSON.stringify(
   {
     subscriber_id: 'INTEGER',
     current_plan_id: 'VARCHAR',
@@ -205,7 +206,7 @@ const resultStructure = JSON.stringify([
     reference_months: 'INTEGER',
     notes: 'JSON',
   },
-]);
+);
 
 async function targetCustomers(db: Db, runId: number, range: { lo: number; hi: number } | null, addOnIds: string[]): Promise<TargetCustomer[]> {
   return db.query<TargetCustomer>(
@@ -265,12 +266,14 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
         next = k + 1 < chunks ? profileChunk(k + 1) : null;
         const rows = await priceChunk(store, totals, prepared, slice, batch, setIndex, addOns);
         await writing;
+        // one JSON document per line (JSON.stringify never writes a raw newline): DuckDB parses
+        // many small documents several times faster than one large array
         writing = store.run(
           `INSERT INTO tariff_run_results
            SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
              r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
-           FROM (SELECT unnest(from_json($rows, '${resultStructure}')) AS r)`,
-          { run: runId, rows: JSON.stringify(rows) },
+           FROM (SELECT from_json(line, '${resultStructure}') AS r FROM (SELECT unnest(string_split($rows, chr(10))) AS line))`,
+          { run: runId, rows: rows.map((row) => JSON.stringify(row)).join('\n') },
         );
         progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
       }
@@ -355,6 +358,7 @@ async function priceChunk(
   const rules = totals.rulesFor(batch);
   const indexOf = new Map(batch.subscriberIds.map((sid, i) => [sid, i]));
   const out = new Float64Array(P);
+  const context = resultContext(prepared, batch, addOns, totals, rules);
   interface Deferred {
     at: number;
     priced: PricedCustomer;
@@ -366,12 +370,12 @@ async function priceChunk(
     const s = indexOf.get(customer.sid);
     // months without a bill (a line cancelled before them) are compared on neither side
     const billed: number[] = [];
-    if (s !== undefined) for (let m = 0; m < M; m++) if (batch.bills[s * M + m].length > 0) billed.push(s * M + m);
+    if (s !== undefined) for (let m = 0; m < M; m++) if (batch.billStart[s * M + m + 1] > batch.billStart[s * M + m]) billed.push(s * M + m);
     const base = setIndex.get(customer.addOns.join(','))! * P;
-    const priced: PricedCustomer = { customer, batch, billed, base, costs: new Array<number>(P).fill(0), charges: new Map(), profiles: [] };
+    const priced: PricedCustomer = { customer, batch, billed, base, costs: new Array<number>(P).fill(0), charges: null, profiles: [] };
     const pending: Deferred['pending'] = [];
-    billed.forEach((k, m) => {
-      totals.price(batch, rules, k, base, base + P, out);
+    for (let m = 0; m < billed.length; m++) {
+      totals.price(batch, rules, billed[m], base, base + P, out);
       for (let i = 0; i < P; i++) {
         if (!Number.isNaN(out[i])) {
           priced.costs[i] += out[i];
@@ -381,8 +385,8 @@ async function priceChunk(
         if (general.exact) keep(priced, i, m, general.charge);
         else pending.push({ plan: i, month: m });
       }
-    });
-    if (pending.length === 0) rows.push(customerResult(prepared, spec, priced, 0, addOns, { totals, rules }));
+    }
+    if (pending.length === 0) rows.push(customerResult(context, priced, 0));
     else {
       deferred.push({ at: rows.length, priced, pending });
       rows.push(undefined as unknown as ResultRow);
@@ -397,7 +401,7 @@ async function priceChunk(
         const cm = loaded.get(`${d.priced.customer.sid}|${batch.months[k % M]}`)!;
         keep(d.priced, p.plan, p.month, rateMonth(spec.plans[d.priced.base + p.plan], cm));
       }
-      rows[d.at] = customerResult(prepared, spec, d.priced, d.pending.length, addOns, { totals, rules });
+      rows[d.at] = customerResult(context, d.priced, d.pending.length);
     }
   }
   return rows;
@@ -412,8 +416,8 @@ interface PricedCustomer {
   /** the customer's add-on variant of plan i is spec plan base + i */
   base: number;
   costs: number[];
-  /** plan × billed month → its charge, where the general pricer or the reference built one */
-  charges: Map<number, MonthCharge>;
+  /** plan × billed month → its charge, where the general pricer or the reference built one (null: none) */
+  charges: Map<number, MonthCharge> | null;
   /** billed month → its profile as objects, built when first needed */
   profiles: UsageProfile[];
 }
@@ -424,13 +428,13 @@ function profileOf(priced: PricedCustomer, month: number): UsageProfile {
 
 function keep(priced: PricedCustomer, plan: number, month: number, charge: MonthCharge): void {
   priced.costs[plan] += charge.totalFen;
-  priced.charges.set(plan * priced.billed.length + month, charge);
+  (priced.charges ??= new Map()).set(plan * priced.billed.length + month, charge);
 }
 
 /** The month charges of one plan over the billed months, for the notes of the recommended plan. */
 function chargesOf(spec: ProfileSpec, priced: PricedCustomer, plan: number): MonthCharge[] {
   return priced.billed.map((k, m) => {
-    const known = priced.charges.get(plan * priced.billed.length + m);
+    const known = priced.charges?.get(plan * priced.billed.length + m);
     if (known) return known;
     const general = priceProfile(spec, priced.base + plan, profileOf(priced, m));
     // MonthTotals priced this month, so the profile pricer can too
@@ -443,25 +447,62 @@ function chargesOf(spec: ProfileSpec, priced: PricedCustomer, plan: number): Mon
  * What the recommended plan uses and pays by service over the billed months: from month totals
  * where they priced every month (no charge objects), else from the month charges.
  */
-function topPlanUsage(spec: ProfileSpec, priced: PricedCustomer, plan: number, definition: TariffPlan, fast: { totals: MonthTotals; rules: BatchRules }): PlanUsage {
-  const usage = new PlanUsage(definition.allowances.length, definition.tieredCharges.length);
-  const byTotals = priced.billed.every((k, m) => !priced.charges.has(plan * priced.billed.length + m) && !priced.batch.residuals.has(k));
-  if (byTotals && priced.billed.every((k) => !Number.isNaN(fast.totals.usage(priced.batch, fast.rules, k, priced.base + plan, usage)))) return usage;
-  return planUsageOf(definition, chargesOf(spec, priced, plan));
+function topPlanUsage(context: ResultContext, priced: PricedCustomer, plan: number): PlanUsage {
+  const { totals, rules } = context;
+  const usage = context.usages[plan].clear();
+  let byTotals = true;
+  for (let m = 0; m < priced.billed.length && byTotals; m++) {
+    const k = priced.billed[m];
+    byTotals = !priced.charges?.has(plan * priced.billed.length + m) && !priced.batch.residuals.has(k);
+  }
+  for (let m = 0; m < priced.billed.length && byTotals; m++) byTotals = !Number.isNaN(totals.usage(priced.batch, rules, priced.billed[m], priced.base + plan, usage));
+  if (byTotals) return usage;
+  return planUsageOf(context.prepared.plans[plan], chargesOf(totals.spec, priced, plan));
+}
+
+/** What customer results share within a chunk. */
+interface ResultContext {
+  prepared: PreparedSimulation;
+  addOns: Map<string, AddOn>;
+  totals: MonthTotals;
+  rules: BatchRules;
+  batch: ProfileBatch;
+  /** by brand: plan i may be sold to it */
+  eligible: Map<string, boolean[]>;
+  /** the service (index in `services`) of each of the batch's bill items */
+  itemService: Int32Array;
+  /** per plan, reused for each customer recommended it */
+  usages: PlanUsage[];
+}
+
+function resultContext(prepared: PreparedSimulation, batch: ProfileBatch, addOns: Map<string, AddOn>, totals: MonthTotals, rules: BatchRules): ResultContext {
+  const brands = new Set(prepared.planBrands.flatMap((b) => b ?? []));
+  const eligible = new Map(['gotone', 'mzone', 'easyown', ...brands].map((brand) => [brand, prepared.planBrands.map((b) => b === null || b.includes(brand))]));
+  return {
+    prepared,
+    addOns,
+    totals,
+    rules,
+    batch,
+    eligible,
+    itemService: Int32Array.from(batch.billItems.map((item) => services.indexOf(billItemServiceOf(item)))),
+    usages: prepared.plans.map((p) => new PlanUsage(p.allowances.length, p.tieredCharges.length)),
+  };
 }
 
 /** One customer's result: billed vs each plan over the billed months, ranked, with notes. */
-function customerResult(
-  prepared: PreparedSimulation,
-  spec: ProfileSpec,
-  priced: PricedCustomer,
-  referenceMonths: number,
-  addOns: Map<string, AddOn>,
-  fast: { totals: MonthTotals; rules: BatchRules },
-): ResultRow {
-  const { customer, batch, billed, costs } = priced;
-  const bills = billed.map((k) => batch.bills[k]);
-  const current = bills.reduce((s, lines) => s + lines.reduce((t, b) => t + b.amountFen, 0), 0);
+function customerResult(context: ResultContext, priced: PricedCustomer, referenceMonths: number): ResultRow {
+  const { prepared, addOns, batch } = context;
+  const { customer, billed, costs } = priced;
+  // billed fen, in all and by service
+  const before = new Float64Array(services.length);
+  let current = 0;
+  for (const k of billed) {
+    for (let j = batch.billStart[k]; j < batch.billStart[k + 1]; j++) {
+      current += batch.billFen[j];
+      before[context.itemService[batch.billItem[j]]] += batch.billFen[j];
+    }
+  }
   const notes: Note[] = [];
   if (billed.length < prepared.months.length && billed.length > 0) notes.push({ code: 'partialMonths', billed: billed.length, of: prepared.months.length });
   for (const id of customer.addOns) if (addOns.has(id)) notes.push({ code: 'addOn', productId: id });
@@ -475,25 +516,27 @@ function customerResult(
   };
   const none = { best_plan_ids: [], recommended: [], best_fen: null, saving_fen: 0, revenue_change_fen: 0, notes };
   if (billed.length === 0) return { ...base, outcome: 'no_bill', ...none };
-  const ranked = prepared.plans
-    .map((_, i) => ({ i, saving: current - costs[i] }))
-    .filter(({ i, saving }) => {
-      const brands = prepared.planBrands[i];
-      const eligible = (brands === null || brands.includes(customer.brand)) && prepared.planIds[i] !== customer.planId;
-      return eligible && saving > prepared.minSavingFen;
-    })
-    .sort((a, b) => b.saving - a.saving || a.i - b.i);
+  // the eligible plans that save more than the minimum, the largest saving first (ties: listed order)
+  const eligible = context.eligible.get(customer.brand) ?? prepared.planBrands.map((b) => b === null || b.includes(customer.brand));
+  const ranked: number[] = [];
+  for (let i = 0; i < costs.length; i++) {
+    if (eligible[i] && prepared.planIds[i] !== customer.planId && current - costs[i] > prepared.minSavingFen) ranked.push(i);
+  }
   if (ranked.length === 0) return { ...base, outcome: 'no_better', ...none };
+  ranked.sort((a, b) => costs[a] - costs[b] || a - b);
   const top = ranked[0];
-  notes.push(...usageNotes(prepared.plans[top.i], topPlanUsage(spec, priced, top.i, prepared.plans[top.i], fast), bills, billed.length));
+  const saving = current - costs[top];
+  notes.push(...usageNotes(prepared.plans[top], topPlanUsage(context, priced, top), before, billed.length));
+  const best: string[] = [];
+  for (const i of ranked) if (costs[i] === costs[top]) best.push(prepared.planIds[i]);
   return {
     ...base,
     outcome: 'better',
-    best_plan_ids: ranked.filter((r) => r.saving === top.saving).map((r) => prepared.planIds[r.i]),
-    recommended: ranked.map((r) => prepared.planIds[r.i]),
-    best_fen: costs[top.i],
-    saving_fen: top.saving,
-    revenue_change_fen: -top.saving,
+    best_plan_ids: best,
+    recommended: ranked.map((i) => prepared.planIds[i]),
+    best_fen: costs[top],
+    saving_fen: saving,
+    revenue_change_fen: -saving,
     notes,
   };
 }
@@ -511,7 +554,7 @@ function planUsageOf(plan: TariffPlan, charges: MonthCharge[]): PlanUsage {
 }
 
 /** What changes for the customer under the plan: allowances and bundles used, money by service. */
-function usageNotes(plan: TariffPlan, usage: PlanUsage, bills: BillLine[][], months: number): Note[] {
+function usageNotes(plan: TariffPlan, usage: PlanUsage, billed: Float64Array, months: number): Note[] {
   const notes: Note[] = [];
   plan.allowances.forEach((a, i) => {
     const quantity = a.amount * allowanceUnitSize[a.unit].base;
@@ -522,8 +565,7 @@ function usageNotes(plan: TariffPlan, usage: PlanUsage, bills: BillLine[][], mon
     const free = t.tiers[0].price === 0 && t.tiers[0].flatFen === 0 ? t.tiers[0].to : null;
     notes.push({ code: 'bundle', planId: plan.id, id: t.id, unitsPerMonth: Math.round(usage.tierUnits[i] / months), included: free, unitSize: t.unitSize });
   });
-  const before: Record<Service, number> = { voice: 0, sms: 0, mms: 0, gprs: 0, wlan: 0, fee: 0, other: 0 };
-  for (const lines of bills) for (const b of lines) before[billItemServiceOf(b.item)] += b.amountFen;
+  const before = Object.fromEntries(services.map((s, i) => [s, billed[i]])) as Record<Service, number>;
   const after = Object.fromEntries(services.map((s, i) => [s, usage.byService[i]])) as Record<Service, number>;
   const shown = (Object.keys(before) as Service[])
     .filter((s) => before[s] !== 0 || after[s] !== 0)
@@ -593,19 +635,32 @@ export async function computeSummary(db: Db, runId: number): Promise<SimulationS
   const lastBin = counted.length ? counted[counted.length - 1].b : -1;
   const byBin = new Map(counted.map((r) => [r.b, r.n]));
   const bins = Array.from({ length: lastBin + 1 }, (_, b) => ({ fromFen: b * binFen, toFen: (b + 1) * binFen, customers: byBin.get(b) ?? 0 }));
-  const byPlan = await Promise.all(
-    run.plans.map(async (planId, i) => {
-      const row = await db.one<{ best: number; saving: number; cost: number; change: number }>(
-        `SELECT count(*) FILTER (WHERE list_contains(best_plan_ids, $plan)) AS best,
-           count(*) FILTER (WHERE list_contains(recommended, $plan)) AS saving,
-           coalesce(sum(costs[$i]) FILTER (WHERE outcome <> 'no_bill'), 0) AS cost,
-           coalesce(sum(costs[$i] - current_fen) FILTER (WHERE outcome <> 'no_bill'), 0) AS change
-         FROM tariff_run_results WHERE run_id = $run`,
-        { run: runId, plan: planId, i: i + 1 },
-      );
-      return { planId, best: row!.best, saving: row!.saving, costFen: row!.cost, revenueChangeFen: row!.change };
-    }),
-  );
+  // per plan in three grouped passes over the results rather than one query per plan
+  const planCounts = async (list: 'best_plan_ids' | 'recommended') =>
+    new Map(
+      (await db.query<{ plan: string; n: number }>(
+        `SELECT plan, count(*) AS n FROM (SELECT unnest(list_distinct(${list})) AS plan FROM tariff_run_results WHERE run_id = $run) GROUP BY plan`,
+        { run: runId },
+      )).map((r) => [r.plan, r.n]),
+    );
+  const [best, saving, sums] = await Promise.all([
+    planCounts('best_plan_ids'),
+    planCounts('recommended'),
+    db.query<{ i: number; cost: number; change: number }>(
+      `SELECT i, sum(cost) AS cost, sum(cost - current_fen) AS change FROM (
+         SELECT generate_subscripts(costs, 1) AS i, unnest(costs) AS cost, current_fen FROM tariff_run_results WHERE run_id = $run AND outcome <> 'no_bill')
+       GROUP BY i`,
+      { run: runId },
+    ),
+  ]);
+  const byIndex = new Map(sums.map((r) => [r.i, r]));
+  const byPlan = run.plans.map((planId, i) => ({
+    planId,
+    best: best.get(planId) ?? 0,
+    saving: saving.get(planId) ?? 0,
+    costFen: byIndex.get(i + 1)?.cost ?? 0,
+    revenueChangeFen: byIndex.get(i + 1)?.change ?? 0,
+  }));
   return {
     targetCount: run.target,
     priced: totals.priced,

@@ -73,6 +73,13 @@ export class PlanUsage {
     this.allowanceUsed = new Float64Array(allowances);
     this.tierUnits = new Float64Array(tiers);
   }
+  /** Zeroed, for the next customer. */
+  clear(): this {
+    this.allowanceUsed.fill(0);
+    this.tierUnits.fill(0);
+    this.byService.fill(0);
+    return this;
+  }
 }
 
 /** One plan, compiled for totals. */
@@ -330,18 +337,9 @@ export class MonthTotals {
     if (batch.classes !== this.spec.classes) throw new Error('the batch was profiled for another spec');
     const rowBase = new Int32Array(batch.cls.length);
     for (let r = 0; r < rowBase.length; r++) rowBase[r] = (batch.cls[r] * X + batch.cell[r]) * P;
-    const K = batch.bills.length;
-    const billStart = new Int32Array(K + 1);
-    for (let k = 0; k < K; k++) billStart[k + 1] = billStart[k] + batch.bills[k].length;
-    const billItem = new Int32Array(billStart[K]);
-    const billFen = new Float64Array(billStart[K]);
-    for (let k = 0; k < K; k++) {
-      batch.bills[k].forEach((b, j) => {
-        billItem[billStart[k] + j] = billItemCode(b.item);
-        billFen[billStart[k] + j] = b.amountFen;
-      });
-    }
-    return { rowBase, billStart, billItem, billFen };
+    const codes = batch.billItems.map(billItemCode);
+    const billItem = batch.billItem.map((item) => codes[item]);
+    return { rowBase, billStart: batch.billStart, billItem, billFen: batch.billFen };
   }
 
   /**
