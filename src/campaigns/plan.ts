@@ -4,6 +4,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { compileSegment, getSegment, type CompiledSegment } from '../customers/segments.ts';
+import { findLatestModelRun, findModelRun } from '../models/runs.ts';
 import { InvalidInput, NotFound } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
 import { CampaignPlan, budgetItems, type BudgetItem, type ChannelRule, type TargetGroup, type Wave } from './types.ts';
@@ -19,6 +20,7 @@ export interface NormalizedPlan {
   offers: Array<{ productId: string; scripts: Record<string, string> }>;
   target?: TargetGroup;
   channels: Array<ChannelRule & { segment: string }>;
+  channelPriority: { by: 'rules' | 'preference'; runId?: number };
   waveMode: 'parallel' | 'serial';
   waves: Wave[];
   controlPercent: number;
@@ -82,6 +84,7 @@ export function normalizePlan(plan: CampaignPlan): NormalizedPlan {
     offers: (plan.offers ?? []).map((o) => ({ productId: o.productId, scripts: o.scripts ?? {} })),
     ...(plan.target ? { target: plan.target } : {}),
     channels: normalizeChannels(plan.channels ?? []),
+    channelPriority: plan.channelPriority ?? { by: 'rules' },
     waveMode: plan.waveMode ?? 'parallel',
     waves: plan.waves ?? [],
     controlPercent: plan.controlPercent ?? 0,
@@ -165,6 +168,7 @@ export async function validatePlan(db: Db, input: unknown, opts: { forSubmit?: b
   });
 
   if (plan.target) await checkTarget(db, plan.target);
+  if (plan.channelPriority.by === 'preference') await checkChannelPreference(db, plan.channelPriority.runId, opts.forSubmit ?? false);
   checkWaves(plan.waves, plan.waveMode, ruleChannels);
 
   plan.promotion.advertising.forEach((a, i) => {
@@ -181,6 +185,18 @@ export async function validatePlan(db: Db, input: unknown, opts: { forSubmit?: b
     if (plan.waves.length === 0) incomplete('waves', 'a campaign needs at least one wave before it is submitted');
   }
   return plan;
+}
+
+/** A pinned run must be a finished channel-preference run; a plan to be submitted needs one to exist. */
+async function checkChannelPreference(db: Db, runId: number | undefined, forSubmit: boolean): Promise<void> {
+  if (runId !== undefined) {
+    const run = await findModelRun(db, runId);
+    if (!run || run.model !== 'channel_preference' || run.status !== 'succeeded') {
+      fail('channelPriority.runId', `run ${runId} is not a finished channel-preference model run`, 'UNKNOWN_MODEL_RUN');
+    }
+  } else if (forSubmit && !(await findLatestModelRun(db, 'channel_preference', 'channels'))) {
+    fail('channelPriority.runId', 'no channel-preference model has been trained yet: train one (Models) or choose channels by rules', 'NO_MODEL_RUN');
+  }
 }
 
 /** The field each kind of target group reads. */

@@ -4,6 +4,9 @@
 // Every random choice is md5(key ‖ subscriber id), so the same campaign gives the same split.
 import { createHash } from 'node:crypto';
 import { compileSegment, segmentMembersSql, type CompiledSegment } from '../customers/segments.ts';
+import { fitWeightsFor } from '../models/matching.ts';
+import { findLatestModelRun } from '../models/runs.ts';
+import { InvalidInput } from '../store/errors.ts';
 import type { Db, SqlParams } from '../store/store.ts';
 import type { NormalizedPlan } from './plan.ts';
 import type { TargetCounts } from './types.ts';
@@ -51,12 +54,39 @@ function prefixed(compiled: CompiledSegment, prefix: string): CompiledSegment {
   return { where: compiled.where.replace(/\$p(\d+)\b/g, `$${prefix}p$1`), params };
 }
 
+/** The channel-preference scores and fit weights a plan choosing channels by preference uses. */
+export interface ChannelPreferenceInput {
+  runId: number;
+  /** fit weight of each rule's channel for the plan's first offer (0: never used) */
+  weights: number[];
+}
+
+/** For a plan choosing channels by preference: the run (pinned, else the latest) and the fit weights. */
+export async function channelPreferenceFor(db: Db, plan: Pick<NormalizedPlan, 'channels' | 'channelPriority' | 'offers'>): Promise<ChannelPreferenceInput | null> {
+  // plans stored before channel priority existed have none: they choose by rules
+  if (plan.channelPriority?.by !== 'preference') return null;
+  const runId = plan.channelPriority.runId ?? (await findLatestModelRun(db, 'channel_preference', 'channels'))?.runId;
+  if (runId === undefined) {
+    throw new InvalidInput('channelPriority.runId: no channel-preference model has been trained yet: train one (Models) or choose channels by rules', { field: 'channelPriority.runId', code: 'NO_MODEL_RUN' });
+  }
+  const product = plan.offers[0]?.productId;
+  const weights = product ? await fitWeightsFor(db, product, plan.channels.map((c) => c.channelId)) : plan.channels.map(() => 1);
+  return { runId, weights };
+}
+
 /**
- * For each wave, a SQL expression over s (subscribers) and f (customer_features) giving the 1-based
- * index of the channel rule that takes the customer in that wave, or NULL. A wave listing channels
- * tries those channels in its order (rules of one channel in rule order); otherwise rules in order.
+ * For each wave, a SQL expression over s (subscribers), f (customer_features) and, when channels
+ * are chosen by preference, cp (the customer's preference score per rule) giving the 1-based index
+ * of the channel rule that takes the customer in that wave, or NULL. By rules: a wave listing
+ * channels tries those channels in its order (rules of one channel in rule order), otherwise rules
+ * in order, and the first rule whose condition holds wins. By preference: among the rules whose
+ * condition holds, the one with the highest preference × fit weight wins (ties: the earlier rule).
+ * `join` is the FROM clause addition the expressions need.
  */
-export function ruleChoiceSql(plan: Pick<NormalizedPlan, 'channels' | 'waves'>): { perWave: string[]; params: Record<string, string | number> } {
+export function ruleChoiceSql(
+  plan: Pick<NormalizedPlan, 'channels' | 'waves'>,
+  preference: ChannelPreferenceInput | null = null,
+): { perWave: string[]; params: Record<string, string | number>; join: string } {
   const params: Record<string, string | number> = {};
   const conditions = plan.channels.map((rule, i) => {
     if (rule.when === undefined) return 'TRUE';
@@ -67,12 +97,20 @@ export function ruleChoiceSql(plan: Pick<NormalizedPlan, 'channels' | 'waves'>):
   const perWave = plan.waves.map((wave) => {
     const order = plan.channels
       .map((rule, i) => ({ i, rank: wave.channels ? wave.channels.indexOf(rule.channelId) : 0 }))
-      .filter((r) => r.rank >= 0)
+      .filter((r) => r.rank >= 0 && (preference === null || preference.weights[r.i]! > 0))
       .sort((a, b) => a.rank - b.rank || a.i - b.i);
     if (order.length === 0) return 'CAST(NULL AS INTEGER)';
-    return `CASE ${order.map((r) => `WHEN ${conditions[r.i]} THEN ${r.i + 1}`).join(' ')} END`;
+    if (preference === null) return `CASE ${order.map((r) => `WHEN ${conditions[r.i]} THEN ${r.i + 1}`).join(' ')} END`;
+    // a tiny penalty per position keeps the first of equal scores
+    const values = order.map((r, k) => `CASE WHEN ${conditions[r.i]} THEN coalesce(cp.s${r.i}, 0) * ${preference.weights[r.i]} - ${k} * 1e-9 END`);
+    const list = `[${values.join(', ')}]`;
+    return `CASE WHEN list_max(${list}) IS NOT NULL THEN list_extract([${order.map((r) => r.i + 1).join(', ')}], list_position(${list}, list_max(${list}))) END`;
   });
-  return { perWave, params };
+  if (preference === null) return { perWave, params, join: '' };
+  plan.channels.forEach((rule, i) => (params[`cp_label_${i}`] = rule.channelId));
+  params.cp_run = preference.runId;
+  const pivot = plan.channels.map((_, i) => `max(score) FILTER (WHERE label = $cp_label_${i}) AS s${i}`).join(', ');
+  return { perWave, params, join: `LEFT JOIN (SELECT subscriber_id, ${pivot} FROM model_scores WHERE run_id = $cp_run GROUP BY subscriber_id) cp USING (subscriber_id)` };
 }
 
 /** Who the target group names: SQL selecting subscriber ids, with its parameters. */
@@ -92,7 +130,7 @@ function targetMembers(plan: NormalizedPlan, targetFilter: unknown): { sql: stri
 export async function materializeTargets(tx: Db, campaignId: number, plan: NormalizedPlan, targetFilter: unknown): Promise<void> {
   const holdout = await holdoutSetting(tx);
   const members = targetMembers(plan, targetFilter);
-  const rules = ruleChoiceSql(plan);
+  const rules = ruleChoiceSql(plan, await channelPreferenceFor(tx, plan));
   const waveColumns = rules.perWave.map((sql, i) => `${sql} AS w${i + 1}`).join(',\n      ');
   await tx.run('DELETE FROM campaign_targets WHERE campaign_id = $id', { id: campaignId });
   await tx.run('DELETE FROM campaign_exclusions WHERE campaign_id = $id', { id: campaignId });
@@ -105,7 +143,7 @@ export async function materializeTargets(tx: Db, campaignId: number, plan: Norma
        CASE WHEN ${bucketSql('control_key')} < $control_bp THEN 'control' ELSE 'treatment' END AS grp,
        md5_number_upper($wave_key || CAST(s.subscriber_id AS VARCHAR)) AS wave_order,
       ${waveColumns}
-     FROM subscribers s LEFT JOIN customer_features f USING (subscriber_id)
+     FROM subscribers s LEFT JOIN customer_features f USING (subscriber_id) ${rules.join}
      WHERE s.subscriber_id IN (${members.sql})`,
     {
       ...(members.params as Record<string, never>),
@@ -149,14 +187,14 @@ export async function materializeTargets(tx: Db, campaignId: number, plan: Norma
  * Returns how many rows changed channel or segment.
  */
 export async function rerouteTargets(tx: Db, campaignId: number, plan: NormalizedPlan, waveNos: number[]): Promise<number> {
-  const rules = ruleChoiceSql(plan);
+  const rules = ruleChoiceSql(plan, await channelPreferenceFor(tx, plan));
   let changed = 0;
   for (const waveNo of waveNos) {
     const rows = await tx.query(
       `UPDATE campaign_targets t
        SET channel_id = list_extract($channels, n.idx), segment = list_extract($segments, n.idx)
        FROM (SELECT s.subscriber_id, ${rules.perWave[waveNo - 1]} AS idx
-             FROM subscribers s LEFT JOIN customer_features f USING (subscriber_id)
+             FROM subscribers s LEFT JOIN customer_features f USING (subscriber_id) ${rules.join}
              WHERE s.subscriber_id IN (SELECT subscriber_id FROM campaign_targets WHERE campaign_id = $id AND wave_no = $wave_no)) n
        WHERE t.campaign_id = $id AND t.wave_no = $wave_no AND t.subscriber_id = n.subscriber_id AND n.idx IS NOT NULL
          AND (t.channel_id <> list_extract($channels, n.idx) OR t.segment <> list_extract($segments, n.idx))

@@ -134,6 +134,21 @@ const planProperties = {
   channels: Type.Optional(Type.Array(ChannelRule, { maxItems: 30 })),
   waveMode: Type.Optional(Type.Union(waveModes.map((v) => Type.Literal(v)))),
   waves: Type.Optional(Type.Array(Wave, { maxItems: 20 })),
+  /**
+   * How each customer's channel is chosen among the rules that take them: the first such rule
+   * (rules), or the one whose channel the customer prefers most by the channel-preference model,
+   * weighed by the channel's fit for the first offer (preference; a C-grade channel is never used).
+   */
+  channelPriority: Type.Optional(
+    Type.Object(
+      {
+        by: Type.Union([Type.Literal('rules'), Type.Literal('preference')]),
+        /** the channel-preference run to use; absent: the latest one when the targets are made */
+        runId: Type.Optional(Type.Integer({ minimum: 1 })),
+      },
+      { additionalProperties: false },
+    ),
+  ),
   /** Percentage (0–50) of the eligible targets held out at random as the control group. */
   controlPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
   promotion: Type.Optional(

@@ -11,6 +11,16 @@ import { findLatestModelRun, getModelRun } from './runs.ts';
 /** How a fit grade weighs a channel; C (unfit) removes it. A business with no parameters counts as B. */
 export const fitWeights: Record<Grade, number> = { A: 1, B: 0.7, C: 0 };
 
+/** The fit weight of each channel for offering a product (a business without parameters counts as B). */
+export async function fitWeightsFor(db: Db, productId: string, channelIds: readonly string[]): Promise<number[]> {
+  const fit = await fitMatrix(db);
+  const known = fit.businesses.some((b) => b.businessId === productId);
+  return channelIds.map((channelId) => {
+    const cell = known ? fit.cells.find((c) => c.businessId === productId && c.channelId === channelId) : undefined;
+    return fitWeights[(cell?.grade as Grade | undefined) ?? 'B'];
+  });
+}
+
 export const MatchedTarget = Type.Object({
   subscriberId: Type.Integer(),
   channelId: Type.String(),
