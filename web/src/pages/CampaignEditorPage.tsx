@@ -30,6 +30,7 @@ interface PlanForm {
   /** `when` (a rule's own filter) is carried through unedited. */
   channels?: Array<{ channelId: string; segment?: string; when?: unknown }>;
   waveMode?: 'parallel' | 'serial';
+  channelPriority?: 'rules' | 'preference';
   waves?: Array<{ name?: string; startDate: string; endDate: string; size?: number | null; channels?: string[] }>;
   controlPercent?: number | null;
   promotion?: {
@@ -62,6 +63,7 @@ function planToForm(plan: CampaignPlan): PlanForm {
       : { kind: 'none' },
     channels: plan.channels?.map((c) => ({ channelId: c.channelId, segment: c.segment, when: c.when })),
     waveMode: plan.waveMode ?? 'parallel',
+    channelPriority: plan.channelPriority?.by ?? 'rules',
     waves: plan.waves?.map((w) => ({ ...w })),
     controlPercent: plan.controlPercent ?? 0,
     promotion: {
@@ -97,6 +99,7 @@ function formToPlan(v: PlanForm, original: CampaignPlan | undefined): CampaignPl
     })),
     ...(target ? { target } : {}),
     channels: rules,
+    ...(v.channelPriority === 'preference' ? { channelPriority: { by: 'preference' as const } } : {}),
     waveMode: v.waveMode ?? 'parallel',
     waves: (v.waves ?? []).map((w) => ({
       startDate: w.startDate ?? '',
@@ -132,7 +135,7 @@ function stepOfField(field: string): number {
   const at: Record<string, (typeof steps)[number]> = {
     name: 'basics', category: 'basics', goal: 'basics', kpis: 'basics', alerts: 'basics',
     budget: 'budget', offers: 'offers', target: 'target',
-    channels: 'channels', waveMode: 'channels', waves: 'channels', controlPercent: 'channels',
+    channels: 'channels', channelPriority: 'channels', waveMode: 'channels', waves: 'channels', controlPercent: 'channels',
     promotion: 'promotion',
   };
   return steps.indexOf(at[root] ?? 'review');
@@ -472,6 +475,10 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                 </>
               )}
             </Form.List>
+
+            <Form.Item name="channelPriority" label={t('campaign.channelPriority.label')} tooltip={t('campaign.channelPriority.help')} initialValue="rules">
+              <Radio.Group options={['rules', 'preference'].map((m) => ({ value: m, label: t(`campaign.channelPriority.${m}`) }))} data-testid="channel-priority" />
+            </Form.Item>
 
             <Typography.Title level={5} style={{ marginTop: 24 }}>{t('campaign.waves.title')}</Typography.Title>
             <Form.Item name="waveMode" label={t('campaign.waves.mode')}>
