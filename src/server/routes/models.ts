@@ -6,6 +6,7 @@ import { recordAudit } from '../../audit/audit.ts';
 import { ModelRun, getModelRun, listModelRuns, modelRunLog } from '../../models/runs.ts';
 import { startChannelPreference } from '../../models/channel-preference.ts';
 import { startLift } from '../../models/lift.ts';
+import { MatchingTreeRequest, startMatchingTree } from '../../models/matching-tree.ts';
 import { startPropensity } from '../../models/propensity.ts';
 import { SubscriberScore, scoresOfSubscriber } from '../../models/scores.ts';
 import { ChannelPreferenceRequest, LiftRequest, PropensityRequest } from '../../models/types.ts';
@@ -62,6 +63,21 @@ export function modelRoutes(app: App, { store }: ServerContext): void {
       const started = await startLift(store, request.body, user.username);
       started.done.catch((error: Error) => request.log.warn({ err: error, runId: started.runId }, 'lift analysis failed'));
       await recordAudit(store, user.username, 'model.train', `model_run:${started.runId}`, { model: 'lift', request: request.body });
+      return reply.status(202).send({ runId: started.runId, jobId: started.jobId });
+    },
+  );
+
+  app.post(
+    '/api/models/matching-tree',
+    {
+      preHandler: requires(store, 'models.train'),
+      schema: { ...common, summary: 'Customer–business–channel matching by a multi-target decision tree (product × channel per customer) as a job', body: MatchingTreeRequest, response: { 202: Started, 400: ErrorBody } },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const started = await startMatchingTree(store, request.body, user.username);
+      started.done.catch((error: Error) => request.log.warn({ err: error, runId: started.runId }, 'matching-tree training failed'));
+      await recordAudit(store, user.username, 'model.train', `model_run:${started.runId}`, { model: 'matching_tree', request: request.body });
       return reply.status(202).send({ runId: started.runId, jobId: started.jobId });
     },
   );
