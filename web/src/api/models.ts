@@ -7,7 +7,7 @@ import { api, useApi } from './client.ts';
 
 export type { ChannelPreferenceMetrics, DecileRow, LiftMetrics, ModelRun, PropensityMetrics, SubscriberScore };
 
-export type ModelKind = 'propensity' | 'channel_preference' | 'lift';
+export type ModelKind = 'propensity' | 'channel_preference' | 'lift' | 'matching_tree';
 
 export interface RunDetail {
   run: ModelRun;
@@ -26,3 +26,5 @@ type Started = { runId: number; jobId: string };
 export const trainPropensity = (body: PropensityRequest) => api<Started>('/api/models/propensity', { method: 'POST', body });
 export const trainChannelPreference = (body: ChannelPreferenceRequest) => api<Started>('/api/models/channel-preference', { method: 'POST', body });
 export const trainLift = (body: LiftRequest) => api<Started>('/api/models/lift', { method: 'POST', body });
+export const trainMatchingTree = (body: { products: string[]; maxDepth?: number; minLeafSize?: number }) =>
+  api<Started>('/api/models/matching-tree', { method: 'POST', body });

@@ -219,6 +219,15 @@ export default function ModelRunPage() {
           {run.status === 'succeeded' && run.model === 'propensity' && <PropensityView run={run} metrics={run.metrics as PropensityMetrics} />}
           {run.status === 'succeeded' && run.model === 'channel_preference' && <ChannelPreferenceView metrics={run.metrics as ChannelPreferenceMetrics} />}
           {run.status === 'succeeded' && run.model === 'lift' && <LiftView metrics={run.metrics as LiftMetrics} />}
+          {run.status === 'succeeded' && run.model === 'matching_tree' && (
+            <Card size="small" title={t('models.treeRules')} style={{ marginBottom: 16 }} data-testid="tree-rules">
+              {((run.metrics as { rules?: string[] }).rules ?? []).map((rule) => (
+                <Typography.Paragraph key={rule} style={{ marginBottom: 4 }}>
+                  <Typography.Text code>{rule}</Typography.Text>
+                </Typography.Paragraph>
+              ))}
+            </Card>
+          )}
           <Card size="small" title={t('models.log')}>
             {detail.data!.log.length === 0 ? (
               <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />

@@ -6,18 +6,19 @@ import type { ColumnsType } from 'antd/es/table/interface.js';
 import { ExperimentOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
-import { trainChannelPreference, trainLift, trainPropensity, useModelRuns, type ModelKind, type ModelRun } from '../api/models.ts';
+import { trainChannelPreference, trainLift, trainMatchingTree, trainPropensity, useModelRuns, type ModelKind, type ModelRun } from '../api/models.ts';
 import { useSegmentFields, useSegments } from '../api/segments.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 
-const kinds: ModelKind[] = ['propensity', 'channel_preference', 'lift'];
+const kinds: ModelKind[] = ['propensity', 'channel_preference', 'lift', 'matching_tree'];
 
 /** The figure a planner compares runs by: held-out AUC, or top-1 accuracy for channel preference. */
 export function headline(run: ModelRun): string {
-  const m = (run.metrics ?? {}) as { auc?: number | { holdout: number }; accuracy?: number };
+  const m = (run.metrics ?? {}) as { auc?: number | { holdout: number }; accuracy?: number; productAccuracy?: number; leaves?: unknown[] };
+  if (m.productAccuracy !== undefined) return `${m.leaves?.length ?? 0} leaves, ${(m.productAccuracy * 100).toFixed(1)}%`;
   if (typeof m.auc === 'number') return `AUC ${m.auc.toFixed(3)}`;
   if (m.auc) return `AUC ${m.auc.holdout.toFixed(3)}`;
   if (m.accuracy !== undefined) return `${(m.accuracy * 100).toFixed(1)}%`;
@@ -164,6 +165,42 @@ function LiftForm({ onStarted }: { onStarted: (runId: number) => void }) {
   );
 }
 
+function MatchingTreeForm({ onStarted }: { onStarted: (runId: number) => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  const submit = async (values: { products: string; maxDepth: number; minLeafSize: number }) => {
+    setBusy(true);
+    try {
+      const products = values.products.split(/[\s,，]+/).filter(Boolean);
+      onStarted((await trainMatchingTree({ products, maxDepth: values.maxDepth, minLeafSize: values.minLeafSize })).runId);
+    } catch (error) {
+      void message.error(describeError(error));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Form layout="vertical" onFinish={submit} initialValues={{ products: 'FETION, ROAM_PACK, NEWS', maxDepth: 4, minLeafSize: 50 }}>
+      <Typography.Paragraph type="secondary">{t('models.treeHelp')}</Typography.Paragraph>
+      <Form.Item name="products" label={t('models.treeProducts')} rules={[{ required: true, whitespace: true }]}>
+        <Input />
+      </Form.Item>
+      <Space>
+        <Form.Item name="maxDepth" label={t('models.maxDepth')}>
+          <InputNumber min={1} max={6} />
+        </Form.Item>
+        <Form.Item name="minLeafSize" label={t('models.minLeafSize')}>
+          <InputNumber min={1} />
+        </Form.Item>
+      </Space>
+      <Button type="primary" htmlType="submit" loading={busy} icon={<ExperimentOutlined />}>
+        {t('models.train')}
+      </Button>
+    </Form>
+  );
+}
+
 export default function ModelsPage() {
   const { t } = useTranslation();
   const { can } = useAuth();
@@ -175,6 +212,7 @@ export default function ModelsPage() {
     propensity: <PropensityForm onStarted={onStarted} />,
     channel_preference: <ChannelPreferenceForm onStarted={onStarted} />,
     lift: <LiftForm onStarted={onStarted} />,
+    matching_tree: <MatchingTreeForm onStarted={onStarted} />,
   };
   return (
     <>
