@@ -88,7 +88,8 @@ async function saturated(ms, concurrency) {
 }
 (async () => {
   await saturated(w.warmMs, 8);
-  if (w.mode === 'saturated') { parentPort.postMessage({ rate: await saturated(w.ms, w.concurrency) }); agent.destroy(); return; }
+  if (w.mode === 'warm') { parentPort.postMessage({}); agent.destroy(); return; }
+  if (w.mode === 'saturated') { const rate = await saturated(w.ms, w.concurrency); parentPort.postMessage({ rate, requests: Math.round((rate * w.ms) / 1000) }); agent.destroy(); return; }
   const shots = [];
   const pending = [];
   const started = performance.now();
@@ -113,11 +114,22 @@ interface ClientRun {
   keys: string[];
   ids: Float64Array;
   hot: Float64Array;
-  mode: 'open' | 'saturated';
+  mode: 'warm' | 'open' | 'saturated';
   ms: number;
   rate?: number;
   concurrency?: number;
   warmMs: number;
+}
+
+/**
+ * CPU time of this process (server and client thread together) per request of a run: comparable
+ * between the decision API and the constant route when other work shares the machine.
+ */
+async function cpuPerRequest<T>(run: () => Promise<T>, requests: (result: T) => number): Promise<{ result: T; micros: number }> {
+  const before = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(before);
+  return { result, micros: (used.user + used.system) / Math.max(requests(result), 1) };
 }
 
 function runClient<T>(run: ClientRun): Promise<T> {
@@ -178,14 +190,20 @@ const bench: Benchmark = {
       const port = (app.server.address() as AddressInfo).port;
       const keyList = channels.map((c) => keys[c]!);
       const common = { port, path: '/api/decide', keys: keyList, ids: subscriberIds, hot };
-      const open = await runClient<{ wallMs: number; latencies: number[]; failed: number; withOffer: number }>({ ...common, mode: 'open', ms: duration * 1000, rate, warmMs: 2000 });
+      await runClient({ ...common, mode: 'warm', ms: 0, warmMs: 2000 });
+      const openRun = await cpuPerRequest(
+        () => runClient<{ wallMs: number; latencies: number[]; failed: number; withOffer: number }>({ ...common, mode: 'open', ms: duration * 1000, rate, warmMs: 0 }),
+        (r) => r.latencies.length,
+      );
+      const open = openRun.result;
       const wallMs = open.wallMs;
       const latencies = open.latencies.sort((a, b) => a - b);
       const shots = latencies;
       const failed = open.failed;
       const withOffer = open.withOffer;
 
-      const decideMax = (await runClient<{ rate: number }>({ ...common, mode: 'saturated', ms: 5000, concurrency: 32, warmMs: 0 })).rate;
+      const decideSaturated = await cpuPerRequest(() => runClient<{ rate: number; requests: number }>({ ...common, mode: 'saturated', ms: 5000, concurrency: 32, warmMs: 0 }), (r) => r.requests);
+      const decideMax = decideSaturated.result.rate;
       const policy = (await getContactPolicy(store)).policy;
       const capOf = (kind: string, counts: string) => policy.caps.find((c) => c.channel === '*' && c.window.kind === kind && c.counts === counts)?.max ?? 1e9;
       const violations = await capViolations(store, capOf('week', 'marketing'), capOf('month', 'marketing'), capOf('day', 'all'), policy.minIntervalHours);
@@ -197,7 +215,9 @@ const bench: Benchmark = {
       constant.post('/const', async () => ({ ok: true }));
       await constant.listen({ host: '127.0.0.1', port: 0 });
       const constPort = (constant.server.address() as AddressInfo).port;
-      const constMax = (await runClient<{ rate: number }>({ ...common, port: constPort, path: '/const', mode: 'saturated', ms: 5000, concurrency: 32, warmMs: 1000 })).rate;
+      await runClient({ ...common, port: constPort, path: '/const', mode: 'warm', ms: 0, warmMs: 1000 });
+      const constSaturated = await cpuPerRequest(() => runClient<{ rate: number; requests: number }>({ ...common, port: constPort, path: '/const', mode: 'saturated', ms: 5000, concurrency: 32, warmMs: 0 }), (r) => r.requests);
+      const constMax = constSaturated.result.rate;
       await constant.close();
 
       const p99 = quantile(latencies, 0.99);
@@ -208,11 +228,15 @@ const bench: Benchmark = {
           'failed requests': String(failed),
           'answered with an offer': `${withOffer.toLocaleString('en')} (${((100 * withOffer) / Math.max(shots.length, 1)).toFixed(1)}%)`,
           'latency p50 / p95 / p99 / max': `${quantile(latencies, 0.5).toFixed(1)} / ${quantile(latencies, 0.95).toFixed(1)} / ${p99.toFixed(1)} / ${(latencies.at(-1) ?? NaN).toFixed(1)} ms`,
-          'decide saturated (32 in flight)': `${Math.round(decideMax)}/s`,
-          'constant Fastify route saturated': `${Math.round(constMax)}/s`,
+          'CPU per request at the target rate': `${Math.round(openRun.micros)} µs (server and client thread)`,
+          'decide saturated (32 in flight)': `${Math.round(decideMax)}/s, ${Math.round(decideSaturated.micros)} µs CPU per request`,
+          'constant Fastify route saturated': `${Math.round(constMax)}/s, ${Math.round(constSaturated.micros)} µs CPU per request`,
           'cap / interval violations': String(totalViolations),
         },
-        ratios: [{ label: 'constant route / decide throughput', value: constMax / Math.max(decideMax, 1) }],
+        ratios: [
+          { label: 'constant route / decide throughput', value: constMax / Math.max(decideMax, 1) },
+          { label: 'decide / constant route CPU per request (saturated)', value: decideSaturated.micros / Math.max(constSaturated.micros, 1) },
+        ],
         limits: [
           { label: 'p99 latency at the target rate', value: p99, max: 25, unit: 'ms' },
           { label: 'cap violations', value: totalViolations, max: 0, unit: '' },
