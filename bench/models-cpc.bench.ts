@@ -1,32 +1,18 @@
 // CPC segmentation (issue 6, Speed): k-means with k = 10 over every customer's standardized
 // features — the real model-run job (clustering, scores, segment names, fit matrices) — against
 // one bare DuckDB scan of the same feature columns. Limit: under 30 s at 1,000,000 customers.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { generateProvince } from '../src/demo/generate.ts';
 import { cpcFeatures, defaultCpcFeatures, startCpcRun, type CpcMetrics } from '../src/models/cpc.ts';
-import { Store } from '../src/store/store.ts';
-import { seconds, type Benchmark } from './benchmark.ts';
+import { benchProvince, seconds, type Benchmark } from './benchmark.ts';
 
 const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
 /** BENCH_DB=file keeps the generated province there and reuses it. */
-const keptDb = process.env.BENCH_DB;
 
 const bench: Benchmark = {
   name: 'models-cpc',
   description: `k-means (k = 10, ${defaultCpcFeatures.length} features) over ${subscribers.toLocaleString('en')} customers as a CPC model run vs one bare scan of the same feature columns.`,
   async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiti-bench-'));
-    const reuse = keptDb !== undefined && fs.existsSync(keptDb);
-    const store = await Store.open(keptDb ?? path.join(dir, 'bench.duckdb'));
+    const { store, close } = await benchProvince(subscribers, log);
     try {
-      if (!reuse) {
-        const generationStarted = Date.now();
-        await generateProvince(store, { subscribers, seed: 1 });
-        await store.checkpoint();
-        log(`generated the province in ${seconds(Date.now() - generationStarted)} (not counted)`);
-      }
       // The baseline, run twice so that both it and the clustering read from a warm cache.
       const scan = `SELECT ${defaultCpcFeatures.map((f) => `sum(CAST(${cpcFeatures[f].sql} AS DOUBLE))`).join(', ')}
         FROM subscribers s LEFT JOIN customer_features f USING (subscriber_id) WHERE s.status <> 'cancelled'`;
@@ -60,8 +46,7 @@ const bench: Benchmark = {
         limits: subscribers >= 1_000_000 ? [{ label: 'CPC run', value: runMs / 1000, max: 30, unit: 's' }] : [],
       };
     } finally {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   },
 };

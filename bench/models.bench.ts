@@ -3,19 +3,13 @@
 // everyone, AUC and deciles, storing the scores) and the channel-preference model, each through
 // the real training job, against one bare DuckDB scan aggregating the same attribute columns.
 // Limits at 1,000,000: each under 60 s. BENCH_DB=file keeps the province for the next run.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { generateProvince } from '../src/demo/generate.ts';
 import { startChannelPreference } from '../src/models/channel-preference.ts';
 import { provinceTable } from '../src/models/frame.ts';
 import { startPropensity } from '../src/models/propensity.ts';
 import type { ChannelPreferenceMetrics, PropensityMetrics } from '../src/models/types.ts';
-import { Store } from '../src/store/store.ts';
-import { seconds, type Benchmark } from './benchmark.ts';
+import { benchProvince, seconds, type Benchmark } from './benchmark.ts';
 
 const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
-const keptDb = process.env.BENCH_DB;
 
 const all = provinceTable().attributes;
 /** 30 attributes: every profile and usage attribute but the plan and city ids (many levels) and the VAS count (it contains Fetion). */
@@ -27,15 +21,8 @@ const bench: Benchmark = {
   name: 'models',
   description: `Propensity (FETION) and channel preference on ${subscribers.toLocaleString('en')} customers × 30 attributes (the training jobs) vs one bare scan aggregating the same columns.`,
   async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiti-bench-'));
-    const reuse = keptDb !== undefined && fs.existsSync(keptDb);
-    const store = await Store.open(keptDb ?? path.join(dir, 'bench.duckdb'));
+    const { store, close } = await benchProvince(subscribers, log);
     try {
-      if (!reuse) {
-        const started = Date.now();
-        await generateProvince(store, { subscribers, seed: 1 });
-        log(`generated the province in ${seconds(Date.now() - started)} (not counted)`);
-      }
       await store.checkpoint();
 
       // The baseline, twice so that it and the models read from a warm cache.
@@ -95,8 +82,7 @@ const bench: Benchmark = {
             : [],
       };
     } finally {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   },
 };

@@ -1,16 +1,10 @@
 // Segment count preview (issue 4): the live count and composition the segment builder shows while
 // a planner edits, for typical filters, on the whole province. Target: under 300 ms each at
 // 1,000,000 subscribers. Baseline: a bare count of the subscribers table in the same process.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { previewSegment } from '../src/customers/segments.ts';
-import { generateProvince } from '../src/demo/generate.ts';
-import { Store } from '../src/store/store.ts';
-import { seconds, type Benchmark } from './benchmark.ts';
+import { benchProvince, type Benchmark } from './benchmark.ts';
 
 const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
-const keptDb = process.env.BENCH_DB;
 const repeats = 7;
 
 /** Filters a planner writes: profile ranges, usage, holdings and contact history. */
@@ -32,15 +26,8 @@ const bench: Benchmark = {
   name: 'segments',
   description: `Segment count preview (count + composition by brand and city) for ${typicalFilters.length} typical filters on ${subscribers.toLocaleString('en')} subscribers vs a bare count of the subscribers table.`,
   async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiti-bench-'));
-    const reuse = keptDb !== undefined && fs.existsSync(keptDb);
-    const store = await Store.open(keptDb ?? path.join(dir, 'bench.duckdb'));
+    const { store, close } = await benchProvince(subscribers, log);
     try {
-      if (!reuse) {
-        const started = Date.now();
-        await generateProvince(store, { subscribers, seed: 1 });
-        log(`generated the province in ${seconds(Date.now() - started)} (not counted)`);
-      }
       const timed = async (fn: () => Promise<unknown>): Promise<number> => {
         const t = performance.now();
         await fn();
@@ -70,8 +57,7 @@ const bench: Benchmark = {
         limits: subscribers >= 1_000_000 ? [{ label: 'slowest preview (median)', value: worst, max: 300, unit: 'ms' }] : [],
       };
     } finally {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   },
 };

@@ -2,26 +2,19 @@
 // through the real simulation job (the code the API and CLI run), against one bare DuckDB
 // aggregating scan of the voice CDRs. Target: ≤ 3× the scan, and under 2 minutes at 1,000,000.
 // The per-call reference rater's speed is printed beside it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { generateProvince } from '../src/demo/generate.ts';
 import { demoTariffProducts } from '../src/demo/plans.ts';
-import { Store } from '../src/store/store.ts';
 import { upsertPlanProduct, type PlanProductInput } from '../src/tariffs/catalogue.ts';
 import { customerMonthsFor } from '../src/tariffs/cdrs.ts';
 import { compilePlan } from '../src/tariffs/compile.ts';
 import { validatePlan, type TariffPlan } from '../src/tariffs/plan.ts';
 import { rateMonth } from '../src/tariffs/reference.ts';
 import { dataMonths, startSimulation } from '../src/tariffs/simulation.ts';
-import { perSecond, seconds, type Benchmark } from './benchmark.ts';
+import { benchProvince, perSecond, seconds, type Benchmark } from './benchmark.ts';
 
 const subscribers = Number(process.env.BENCH_SUBSCRIBERS ?? 1_000_000);
 const planCount = 20;
 /** Customers the reference rater prices, every plan each. */
 const referenceSample = 500;
-/** BENCH_DB=file keeps the generated province there and reuses it (for iterating on the pricer). */
-const keptDb = process.env.BENCH_DB;
 
 /**
  * A variant of a demo plan an operator might weigh: another fee, bigger allowances and bundles,
@@ -55,15 +48,8 @@ const bench: Benchmark = {
   name: 'tariff',
   description: `Re-rate ${subscribers.toLocaleString('en')} subscribers × 3 months under ${planCount} candidate plans (the simulation job) vs one bare aggregating scan of cdr_voice.`,
   async run(log) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiti-bench-'));
-    const reuse = keptDb !== undefined && fs.existsSync(keptDb);
-    const store = await Store.open(keptDb ?? path.join(dir, 'bench.duckdb'));
+    const { store, close } = await benchProvince(subscribers, log);
     try {
-      if (!reuse) {
-        const generationStarted = Date.now();
-        await generateProvince(store, { subscribers, seed: 1 });
-        log(`generated the province in ${seconds(Date.now() - generationStarted)} (not counted)`);
-      }
       const plans = candidatePlans(planCount);
       for (const p of plans) await upsertPlanProduct(store, p);
       await store.checkpoint();
@@ -116,8 +102,7 @@ const bench: Benchmark = {
         limits: subscribers >= 1_000_000 ? [{ label: 'simulation time', value: simulationMs / 1000, max: 120, unit: 's' }] : [],
       };
     } finally {
-      await store.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await close();
     }
   },
 };
