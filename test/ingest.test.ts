@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeImportKinds, importFile, importKinds, type ImportKind } from '../src/ingest/import.ts';
 import { codesOfCheck } from '../src/ingest/kinds.ts';
+import { onContacts, type ContactFact } from '../src/policy/contacts.ts';
 import { InvalidInput } from '../src/store/errors.ts';
 import type { Store } from '../src/store/store.ts';
 import { addCity, addPlan, addSubscriber, tempStore } from './builders.ts';
@@ -118,6 +119,32 @@ describe('importing good files', () => {
     ]);
     const batch = await store.one('SELECT batch_id, kind, file_name, row_count, source, length(file_sha256) AS sha_len FROM import_batches');
     expect(batch).toEqual({ batch_id: result.batchId, kind: 'cities', file_name: 'cities.csv', row_count: 2, source: 'CRM', sha_len: 64 });
+  });
+
+  it('tells the contact policy about imported contact records once they are committed', async () => {
+    const own = await tempStore('ingest-contacts');
+    await addCity(own, 'C01');
+    await addPlan(own, 'P_GT88');
+    await addSubscriber(own, { subscriber_id: 901, msisdn: '13800000901' });
+    const seen: ContactFact[] = [];
+    const stop = onContacts(own, (facts) => seen.push(...facts));
+    try {
+      const file = csvFile('contacts.csv', [
+        'subscriber_id,event_time,channel_id,event_type,business,outcome,campaign_id',
+        '901,2026-10-20 10:00:00,agent,complaint,bill_dispute,resolved,',
+        '901,2026-10-21 11:00:00,outbound,marketing,FETION,refused,12',
+        '901,2026-10-22 12:00:00,store,transaction,bill_payment,completed,',
+      ]);
+      await importFile(own, { kind: 'contact_events', file });
+    } finally {
+      stop();
+      await own.close();
+    }
+    expect(seen).toEqual([
+      { subscriberId: 901, channelId: 'agent', at: '2026-10-20 10:00:00', outcome: 'complaint', campaignId: null, offerId: null, eventId: null },
+      { subscriberId: 901, channelId: 'outbound', at: '2026-10-21 11:00:00', outcome: 'refused', campaignId: 12, offerId: 'FETION', eventId: null },
+      { subscriberId: 901, channelId: 'store', at: '2026-10-22 12:00:00', outcome: 'service', campaignId: null, offerId: null, eventId: null },
+    ]);
   });
 
   it('treats the same file again as a no-op', async () => {

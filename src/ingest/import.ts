@@ -7,6 +7,7 @@ import path from 'node:path';
 import { refreshCustomerFeatures } from '../customers/features.ts';
 import { noProgress, type Progress } from '../jobs/jobs.ts';
 import { InvalidInput } from '../store/errors.ts';
+import { publishContacts, type ContactFact, type ContactOutcome } from '../policy/contacts.ts';
 import type { ConnectionDb, Db, SqlValue, Store } from '../store/store.ts';
 import { describeImportKinds, featureKinds, importKinds, isImportKind, type ColumnSpec, type ImportKind, type KindSpec } from './kinds.ts';
 import {
@@ -254,6 +255,26 @@ function rejection(name: string, kind: ImportKind, format: FileFormat, found: Fo
 }
 
 /**
+ * The contact records of an import batch as the facts the contact policy counts: complaints and
+ * service contacts as such, marketing contacts with their answer (the business is the offer).
+ */
+async function importedContacts(db: Db, batchId: number): Promise<ContactFact[]> {
+  const rows = await db.query<{ s: number; at: string; c: string; type: string; outcome: string; business: string; campaign: string | null }>(
+    `SELECT subscriber_id AS s, strftime(event_time, '%Y-%m-%d %H:%M:%S') AS at, channel_id AS c, CAST(event_type AS VARCHAR) AS type,
+       CAST(outcome AS VARCHAR) AS outcome, business, campaign_id AS campaign
+     FROM contact_events WHERE batch_id = $batchId`,
+    { batchId },
+  );
+  return rows.map((r) => {
+    const marketing = r.type === 'marketing';
+    const outcome: ContactOutcome =
+      r.type === 'complaint' ? 'complaint' : !marketing ? 'service' : r.outcome === 'accepted' ? 'accepted' : r.outcome === 'refused' ? 'refused' : 'delivered';
+    const campaignId = r.campaign !== null && /^\d+$/.test(r.campaign) ? Number(r.campaign) : null;
+    return { subscriberId: r.s, channelId: r.c, at: r.at, outcome, campaignId, offerId: marketing ? r.business : null, eventId: null };
+  });
+}
+
+/**
  * Imports a file of `kind`: validates all of it first, then loads it in one transaction with a
  * new import batch; rebuilds customer features when the kind feeds them. A bad file throws
  * InvalidInput (IMPORT_INVALID) naming the file, row (line), column and reason; nothing changes.
@@ -319,6 +340,7 @@ export async function importFile(store: Store, request: ImportRequest, progress:
           await refreshCustomerFeatures(c, phase('features', 'customer features'));
         }
         await c.run('COMMIT');
+        if (kind === 'contact_events' && rows > 0) publishContacts(store, await importedContacts(c, batchId));
         progress(1, 'done');
         return { duplicate: false, rows, batchId };
       } catch (error) {
