@@ -776,6 +776,15 @@ export async function stopPolicyEngine(store: Store): Promise<void> {
   if (engine) await (await engine).close();
 }
 
+/**
+ * Starts the store's engine afresh — its ledger, subscriber directory and live offers read again —
+ * after the province was replaced wholesale (demo generation), which no contact fact announces.
+ */
+export async function restartPolicyEngine(store: Store, options?: EngineOptions): Promise<PolicyEngine> {
+  await stopPolicyEngine(store);
+  return policyEngine(store, options);
+}
+
 /** generateWaveList through the store's engine. */
 export async function generateWaveList(store: Store, campaignId: number, waveNo: number, opts: { at?: number } = {}): Promise<WaveListSummary> {
   return (await policyEngine(store)).generateWaveList(campaignId, waveNo, opts);

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import { generateProvince } from '../../demo/generate.ts';
+import { restartPolicyEngine } from '../../policy/engine.ts';
 import { describeImportKinds, importFile, importKinds, type ImportKind } from '../../ingest/import.ts';
 import { listImportBatches } from '../../ingest/batches.ts';
 import { startJob } from '../../jobs/jobs.ts';
@@ -113,7 +114,12 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
       const user = currentUser(request);
       const options = { subscribers: request.body.subscribers, seed: request.body.seed };
       await recordAudit(store, user.username, 'demo.generate', null, options);
-      const job = await startJob(store, 'demo.generate', options, user.username, (progress) => generateProvince(store, options, progress));
+      const job = await startJob(store, 'demo.generate', options, user.username, async (progress) => {
+      const summary = await generateProvince(store, options, progress);
+      // the policy's ledger was read from the province that is now replaced
+      await restartPolicyEngine(store);
+      return summary;
+    });
       return reply.status(202).send({ jobId: job.jobId });
     },
   );
