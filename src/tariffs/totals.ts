@@ -95,6 +95,8 @@ interface TotalsPlan {
   overages: OverageForm[];
   /** per bill item code, 1 if the plan carries it as billed */
   carriedItem: Uint8Array;
+  /** plans carrying the same bill items share this id (their carried bills are summed once per customer-month) */
+  carriedSet: number;
   // the plan's numbers as flat arrays, read in the month stage
   scale: number;
   roundMode: number;
@@ -112,6 +114,8 @@ interface TotalsPlan {
   stepTo: Float64Array;
   stepPrice: Float64Array;
   stepFlat: Float64Array;
+  /** per tier, its fen at zero units (a flat first step may charge even then) */
+  tierZeroFen: Float64Array;
 }
 
 /** The rules of every class × cell × plan as parallel typed arrays (see `RowRule`). */
@@ -160,6 +164,7 @@ function totalsPlan(cp: CompiledPlan): TotalsPlan {
     capService: Int32Array.from(cp.plan.monthCaps.map((c) => serviceCode(c.classes[0] ?? 'local'))),
     overages: [],
     carriedItem,
+    carriedSet: 0,
     scale: cp.scale,
     roundMode: roundingCodes[cp.roundMode],
     roundAtCall: cp.roundAt === 'call',
@@ -175,6 +180,7 @@ function totalsPlan(cp: CompiledPlan): TotalsPlan {
     stepTo: Float64Array.from(steps.map((s) => s.to ?? Infinity)),
     stepPrice: Float64Array.from(steps.map((s) => s.price)),
     stepFlat: Float64Array.from(steps.map((s) => s.flatFen)),
+    tierZeroFen: new Float64Array(cp.tiers.length),
   };
 }
 
@@ -192,11 +198,26 @@ export class MonthTotals {
   private setupSum: Float64Array;
   private coveredSum: Float64Array;
   private form: Int32Array;
+  // carried bills per carried set, for profile billK of billRules (valid where billStamp = billGeneration)
+  private billSum: Float64Array;
+  private billStamp: Int32Array;
+  private billGeneration = 0;
+  private billK = -1;
+  private billRules: BatchRules | null = null;
 
   constructor(readonly spec: ProfileSpec) {
     this.lineIds = spec.plans.map(() => new Map());
     this.overageIds = spec.plans.map(() => new Map());
     this.plans = spec.plans.map(totalsPlan);
+    const sets = new Map<string, number>();
+    for (const tp of this.plans) {
+      const key = tp.carriedItem.join();
+      if (!sets.has(key)) sets.set(key, sets.size);
+      tp.carriedSet = sets.get(key)!;
+      for (let t = 0; t < tp.tiers; t++) tp.tierZeroFen[t] = toFen(tierAmount(tp, t, 0), tp.scale, tp.roundMode);
+    }
+    this.billSum = new Float64Array(sets.size);
+    this.billStamp = new Int32Array(sets.size);
     const most = (f: (cp: CompiledPlan) => number) => Math.max(1, ...spec.plans.map(f));
     this.lineAmount = new Float64Array(64);
     this.capSum = new Float64Array(most((cp) => cp.caps.length));
@@ -439,7 +460,8 @@ export class MonthTotals {
       if (sink !== null) sink.byService[tp.lineService[l]] += fen;
     }
     for (let t = 0; t < tp.tiers; t++) {
-      const fen = toFen(tierAmount(tp, t, tierUnits[t]), tp.scale, tp.roundMode);
+      const units = tierUnits[t];
+      const fen = units === 0 ? tp.tierZeroFen[t] : toFen(tierAmount(tp, t, units), tp.scale, tp.roundMode);
       total += fen;
       if (sink !== null) {
         sink.byService[tp.tierService[t]] += fen;
@@ -452,9 +474,20 @@ export class MonthTotals {
       if (sink !== null) sink.byService[tp.capService[c]] += tp.capFen[c] - capSum[c];
     }
     total += tp.monthlyFee;
+    if (this.billK !== k || this.billRules !== rules) {
+      this.billK = k;
+      this.billRules = rules;
+      this.billGeneration++;
+    }
+    const set = tp.carriedSet;
     let carriedBills = 0;
-    const be = rules.billStart[k + 1];
-    for (let j = rules.billStart[k]; j < be; j++) if (tp.carriedItem[rules.billItem[j]] === 1) carriedBills += rules.billFen[j];
+    if (this.billStamp[set] === this.billGeneration) carriedBills = this.billSum[set];
+    else {
+      const be = rules.billStart[k + 1];
+      for (let j = rules.billStart[k]; j < be; j++) if (tp.carriedItem[rules.billItem[j]] === 1) carriedBills += rules.billFen[j];
+      this.billSum[set] = carriedBills;
+      this.billStamp[set] = this.billGeneration;
+    }
     total += carriedBills;
     if (sink !== null) {
       sink.byService[feeService] += tp.monthlyFee;
