@@ -70,16 +70,7 @@ export class SubscriberDirectory {
   }
 
   private slot(subscriberId: number): number {
-    let lo = 0;
-    let hi = this.ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = this.ids[mid]!;
-      if (v === subscriberId) return mid;
-      if (v < subscriberId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return sortedIndexOf(this.ids, subscriberId);
   }
 
   /** The state from memory, or undefined when the subscriber was not there at load. */
@@ -125,15 +116,18 @@ export async function holdersOf(db: Db, productId: string, today: string): Promi
 }
 
 /** Binary search in a sorted Int32Array. */
-export function sortedHas(ids: Int32Array, id: number): boolean {
+/** The position of `id` in ascending `ids`, or -1. */
+export function sortedIndexOf(ids: Int32Array, id: number): number {
   let lo = 0;
   let hi = ids.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
     const v = ids[mid]!;
-    if (v === id) return true;
+    if (v === id) return mid;
     if (v < id) lo = mid + 1;
     else hi = mid - 1;
   }
-  return false;
+  return -1;
 }
+
+export const sortedHas = (ids: Int32Array, id: number): boolean => sortedIndexOf(ids, id) >= 0;

@@ -5,6 +5,7 @@
 // channel and day, and per campaign wave, answer the capacity rules.
 import type { ContactFact } from './contacts.ts';
 import { dayNumber } from './clock.ts';
+import { sortedIndexOf } from './history.ts';
 import type { ContactKind, ContactRecord } from './types.ts';
 
 export interface LiveContact extends ContactRecord {
@@ -86,16 +87,7 @@ export class ContactLedger {
   }
 
   private slot(subscriberId: number): number {
-    let lo = 0;
-    let hi = this.ids.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = this.ids[mid]!;
-      if (v === subscriberId) return mid;
-      if (v < subscriberId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return sortedIndexOf(this.ids, subscriberId);
   }
 
   /** The subscriber's contacts that count at `at`: history, confirmed ones, and reservations not yet expired. */
