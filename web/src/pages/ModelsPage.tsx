@@ -45,32 +45,41 @@ function RunsTable({ model }: { model: ModelKind }) {
   );
 }
 
-function PropensityForm({ onStarted }: { onStarted: (runId: number) => void }) {
-  const { t, i18n } = useTranslation();
+/** Starting a training from a form: busy while the request runs, the run page once it started, the error as a message. */
+function useStartTraining(onStarted: (runId: number) => void) {
   const { message } = AntApp.useApp();
-  const fields = useSegmentFields();
-  const segments = useSegments();
   const [busy, setBusy] = useState(false);
-  const [kind, setKind] = useState<'product' | 'segment'>('product');
-  const [form] = Form.useForm<{ productId?: string; segmentId?: number; features?: string[]; lambda?: number; trainShare?: number }>();
-  const submit = async (values: { productId?: string; segmentId?: number; features?: string[]; lambda?: number; trainShare?: number }) => {
+  const start = async (request: () => Promise<{ runId: number }>) => {
     setBusy(true);
     try {
-      const segment = segments.data?.find((s) => s.segmentId === values.segmentId);
-      const label = kind === 'product' ? { productId: values.productId!.trim() } : { filter: segment!.filter, name: segment!.name };
-      const started = await trainPropensity({
-        label,
-        ...(values.features?.length ? { features: values.features } : {}),
-        ...(values.lambda !== undefined && values.lambda !== null ? { lambda: values.lambda } : {}),
-        ...(values.trainShare ? { trainShare: values.trainShare } : {}),
-      });
-      onStarted(started.runId);
+      onStarted((await request()).runId);
     } catch (error) {
       void message.error(describeError(error));
     } finally {
       setBusy(false);
     }
   };
+  return { busy, start };
+}
+
+function PropensityForm({ onStarted }: { onStarted: (runId: number) => void }) {
+  const { t, i18n } = useTranslation();
+  const fields = useSegmentFields();
+  const segments = useSegments();
+  const { busy, start } = useStartTraining(onStarted);
+  const [kind, setKind] = useState<'product' | 'segment'>('product');
+  const [form] = Form.useForm<{ productId?: string; segmentId?: number; features?: string[]; lambda?: number; trainShare?: number }>();
+  const submit = (values: { productId?: string; segmentId?: number; features?: string[]; lambda?: number; trainShare?: number }) =>
+    start(() => {
+      const segment = segments.data?.find((s) => s.segmentId === values.segmentId);
+      const label = kind === 'product' ? { productId: values.productId!.trim() } : { filter: segment!.filter, name: segment!.name };
+      return trainPropensity({
+        label,
+        ...(values.features?.length ? { features: values.features } : {}),
+        ...(values.lambda !== undefined && values.lambda !== null ? { lambda: values.lambda } : {}),
+        ...(values.trainShare ? { trainShare: values.trainShare } : {}),
+      });
+    });
   return (
     <Form form={form} layout="vertical" onFinish={submit} initialValues={{ productId: 'FETION', trainShare: 0.7, lambda: 1 }} data-testid="train-propensity">
       <Form.Item label={t('models.labelKind')}>
@@ -105,18 +114,8 @@ function PropensityForm({ onStarted }: { onStarted: (runId: number) => void }) {
 
 function ChannelPreferenceForm({ onStarted }: { onStarted: (runId: number) => void }) {
   const { t } = useTranslation();
-  const { message } = AntApp.useApp();
-  const [busy, setBusy] = useState(false);
-  const submit = async (values: { minContacts: number; windowMonths: number }) => {
-    setBusy(true);
-    try {
-      onStarted((await trainChannelPreference(values)).runId);
-    } catch (error) {
-      void message.error(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, start } = useStartTraining(onStarted);
+  const submit = (values: { minContacts: number; windowMonths: number }) => start(() => trainChannelPreference(values));
   return (
     <Form layout="vertical" onFinish={submit} initialValues={{ minContacts: 10, windowMonths: 3 }}>
       <Typography.Paragraph type="secondary">{t('models.channelHelp')}</Typography.Paragraph>
@@ -137,18 +136,8 @@ function ChannelPreferenceForm({ onStarted }: { onStarted: (runId: number) => vo
 
 function LiftForm({ onStarted }: { onStarted: (runId: number) => void }) {
   const { t } = useTranslation();
-  const { message } = AntApp.useApp();
-  const [busy, setBusy] = useState(false);
-  const submit = async (values: { productId: string; bins: number }) => {
-    setBusy(true);
-    try {
-      onStarted((await trainLift({ productId: values.productId.trim(), bins: values.bins })).runId);
-    } catch (error) {
-      void message.error(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, start } = useStartTraining(onStarted);
+  const submit = (values: { productId: string; bins: number }) => start(() => trainLift({ productId: values.productId.trim(), bins: values.bins }));
   return (
     <Form layout="vertical" onFinish={submit} initialValues={{ productId: 'FETION', bins: 5 }}>
       <Typography.Paragraph type="secondary">{t('models.liftHelp')}</Typography.Paragraph>
@@ -167,19 +156,12 @@ function LiftForm({ onStarted }: { onStarted: (runId: number) => void }) {
 
 function MatchingTreeForm({ onStarted }: { onStarted: (runId: number) => void }) {
   const { t } = useTranslation();
-  const { message } = AntApp.useApp();
-  const [busy, setBusy] = useState(false);
-  const submit = async (values: { products: string; maxDepth: number; minLeafSize: number }) => {
-    setBusy(true);
-    try {
+  const { busy, start } = useStartTraining(onStarted);
+  const submit = (values: { products: string; maxDepth: number; minLeafSize: number }) =>
+    start(() => {
       const products = values.products.split(/[\s,，]+/).filter(Boolean);
-      onStarted((await trainMatchingTree({ products, maxDepth: values.maxDepth, minLeafSize: values.minLeafSize })).runId);
-    } catch (error) {
-      void message.error(describeError(error));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return trainMatchingTree({ products, maxDepth: values.maxDepth, minLeafSize: values.minLeafSize });
+    });
   return (
     <Form layout="vertical" onFinish={submit} initialValues={{ products: 'FETION, ROAM_PACK, NEWS', maxDepth: 4, minLeafSize: 50 }}>
       <Typography.Paragraph type="secondary">{t('models.treeHelp')}</Typography.Paragraph>
