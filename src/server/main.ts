@@ -2,9 +2,8 @@
 // and serves the API and the console.
 import { loadConfig } from '../config.ts';
 import { ensureDemoUsers, demoPassword } from '../auth/users.ts';
-import { generateProvince } from '../demo/generate.ts';
-import { restartPolicyEngine } from '../policy/engine.ts';
-import { failInterruptedJobs, startJob } from '../jobs/jobs.ts';
+import { failInterruptedJobs } from '../jobs/jobs.ts';
+import { startDemoGeneration } from './demo-job.ts';
 import { DatabaseLocked } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
@@ -44,12 +43,7 @@ async function main(): Promise<void> {
       `The database ${config.dbPath} has no data: generating a demo province of ${options.subscribers.toLocaleString('en')} subscribers (seed ${options.seed}). ` +
         'Progress: GET /api/health or the console\'s Jobs page.',
     );
-    const job = await startJob(store, 'demo.generate', options, 'system', async (progress) => {
-      const summary = await generateProvince(store, options, progress);
-      // the policy's ledger was read from the province that is now replaced
-      await restartPolicyEngine(store);
-      return summary;
-    });
+    const job = await startDemoGeneration(store, options, 'system');
     context.startup.jobId = job.jobId;
     job.done.then(
       (summary) => {

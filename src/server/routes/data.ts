@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
-import { generateProvince } from '../../demo/generate.ts';
-import { restartPolicyEngine } from '../../policy/engine.ts';
 import { describeImportKinds, importFile, importKinds, type ImportKind } from '../../ingest/import.ts';
 import { listImportBatches } from '../../ingest/batches.ts';
+import { startDemoGeneration } from '../demo-job.ts';
 import { startJob } from '../../jobs/jobs.ts';
 import { InvalidInput } from '../../store/errors.ts';
 import { currentUser, requires } from '../auth.ts';
@@ -114,12 +113,7 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
       const user = currentUser(request);
       const options = { subscribers: request.body.subscribers, seed: request.body.seed };
       await recordAudit(store, user.username, 'demo.generate', null, options);
-      const job = await startJob(store, 'demo.generate', options, user.username, async (progress) => {
-      const summary = await generateProvince(store, options, progress);
-      // the policy's ledger was read from the province that is now replaced
-      await restartPolicyEngine(store);
-      return summary;
-    });
+      const job = await startDemoGeneration(store, options, user.username);
       return reply.status(202).send({ jobId: job.jobId });
     },
   );
