@@ -5,6 +5,7 @@
 // propensity model, or the history of earlier campaigns with the same offer), the expected cost
 // against the budget, and the load per channel and day against each channel's daily capacity.
 import { Type, type Static } from '@sinclair/typebox';
+import { listChannels } from '../channels/channels.ts';
 import { getSegment } from '../customers/segments.ts';
 import { findLatestModelRun } from '../models/runs.ts';
 import { Conflict } from '../store/errors.ts';
@@ -173,10 +174,8 @@ export async function simulateCampaign(store: Store, campaignId: number, actor: 
     byWaveChannel.set(key, entry);
   });
 
-  const channels = await store.query<{ id: string; capacity: number | null; unit: number }>(
-    'SELECT channel_id AS id, daily_capacity AS capacity, coalesce(contact_cost_fen, 0) AS unit FROM channels',
-  );
-  const unitCost = new Map(channels.map((c) => [c.id, c.unit]));
+  const channels = await listChannels(store);
+  const unitCost = new Map(channels.map((c) => [c.channelId, c.contactCostFen]));
   const contactsByChannel = new Map<string, number>();
   for (const t of kept) contactsByChannel.set(t.channelId, (contactsByChannel.get(t.channelId) ?? 0) + 1);
   const byChannel = [...contactsByChannel.entries()]
@@ -188,7 +187,7 @@ export async function simulateCampaign(store: Store, campaignId: number, actor: 
   const expectedFen = contactFen + otherPlannedFen;
 
   const expected = await expectedResponses(store, plan, kept);
-  const load = channelLoad(plan, kept, new Map(channels.map((c) => [c.id, c.capacity])));
+  const load = channelLoad(plan, kept, new Map(channels.map((c) => [c.channelId, c.dailyCapacity])));
 
   const warnings: CampaignSimulation['warnings'] = [];
   if (expectedFen > budgetFen) warnings.push({ code: 'OVER_BUDGET', message: `The expected cost (${expectedFen} fen) is above the budget (${budgetFen} fen)` });
@@ -200,7 +199,7 @@ export async function simulateCampaign(store: Store, campaignId: number, actor: 
   if (expected.meetsTargetResponders === false) {
     warnings.push({ code: 'BELOW_TARGET', message: `About ${Math.round(expected.responders!)} responders are expected; the KPI asks for ${plan.kpis.targetResponders}` });
   }
-  const removed = counts.treatment + counts.control + counts.excluded === 0 ? 0 : (counts.excluded + (treatment.length - kept.length)) / named;
+  const removed = named === 0 ? 0 : (counts.excluded + (treatment.length - kept.length)) / named;
   const maxShare = plan.alerts.maxExclusionShare ?? 0.3;
   if (removed > maxShare) warnings.push({ code: 'HIGH_EXCLUSIONS', message: `${(removed * 100).toFixed(1)}% of the named customers are removed (threshold ${(maxShare * 100).toFixed(0)}%)` });
   if (kept.length === 0) warnings.push({ code: 'NO_TARGETS', message: 'No customer remains to be contacted' });

@@ -18,7 +18,7 @@ import { checkContact, compilePolicy, type CompiledPolicy } from './decide.ts';
 import { bindable, contactHistory, SubscriberDirectory } from './history.ts';
 import { ContactLedger, type LiveContact, type ReservationChange } from './ledger.ts';
 import { SubscriberLocks } from './lock.ts';
-import { holds, LiveOffers, loadProduct, targetRows, waveAt, type LiveCampaign, type ProductFacts } from './offers.ts';
+import { holds, liveWaves, LiveOffers, loadProduct, targetRows, waveAt, type LiveCampaign, type ProductFacts } from './offers.ts';
 import { getContactPolicy, onPolicyChange } from './policies.ts';
 import { waveListCounts, type WaveListCounts } from './waves.ts';
 import { policyReasons, type OfferTerms, type StoredPolicy, type SubscriberState } from './types.ts';
@@ -618,12 +618,7 @@ export class PolicyEngine {
     targets: ReadonlyArray<{ subscriberId: number; waveNo: number; channelId: string }>,
   ): Promise<Array<string | null>> {
     await this.refreshDirectory();
-    const waves = plan.waves.map((w, i) => ({
-      waveNo: i + 1,
-      start: wallSeconds(`${w.startDate} 00:00:00`),
-      end: wallSeconds(`${w.endDate} 00:00:00`) + DAY,
-      size: w.size ?? null,
-    }));
+    const waves = liveWaves(plan.waves);
     const campaign: LiveCampaign = {
       campaignId,
       name: '',

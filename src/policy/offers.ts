@@ -56,6 +56,16 @@ interface PlanShape {
   waves: Array<{ startDate: string; endDate: string; size?: number; channels?: string[] }>;
 }
 
+/** A plan's waves on the operator's wall clock, each ending at 00:00 after its last day. */
+export function liveWaves(waves: PlanShape['waves']): LiveWave[] {
+  return waves.map((w, i) => ({
+    waveNo: i + 1,
+    start: wallSeconds(`${w.startDate} 00:00:00`),
+    end: wallSeconds(`${w.endDate} 00:00:00`) + DAY,
+    size: w.size ?? null,
+  }));
+}
+
 /** Loads a running campaign's offers, waves and treatment targets. */
 async function loadCampaign(db: Db, row: { campaignId: number; name: string; version: number; plan: PlanShape }): Promise<LiveCampaign> {
   const channelList = [...new Set(row.plan.channels.map((c) => c.channelId))];
@@ -70,12 +80,7 @@ async function loadCampaign(db: Db, row: { campaignId: number; name: string; ver
     version: row.version,
     channels: new Set(channelList),
     offers: row.plan.offers,
-    waves: row.plan.waves.map((w, i) => ({
-      waveNo: i + 1,
-      start: wallSeconds(`${w.startDate} 00:00:00`),
-      end: wallSeconds(`${w.endDate} 00:00:00`) + DAY,
-      size: w.size ?? null,
-    })),
+    waves: liveWaves(row.plan.waves),
     targetIds: Int32Array.from(ids!),
     targetWave: Uint8Array.from(waves!),
     targetChannel: Uint8Array.from(channels!),
