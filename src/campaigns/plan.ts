@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { compileSegment, getSegment, type CompiledSegment } from '../customers/segments.ts';
 import { findLatestModelRun, findModelRun } from '../models/runs.ts';
-import { InvalidInput, NotFound } from '../store/errors.ts';
+import { fieldOfPointer, InvalidInput, NotFound } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
 import { CampaignPlan, budgetItems, type BudgetItem, type ChannelRule, type TargetGroup, type Wave } from './types.ts';
 
@@ -31,20 +31,11 @@ const fail = (field: string, reason: string, code?: string): never => {
   throw new InvalidInput(`${field}: ${reason}`, { field, code });
 };
 
-/** '/budget/0/plannedFen' → 'budget[0].plannedFen' */
-function fieldOfPath(path: string): string {
-  return path
-    .split('/')
-    .filter(Boolean)
-    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
-}
-
 /** Checks a value against a TypeBox schema, failing with the first error's field (for callers other than HTTP). */
 export function assertShape(schema: TSchema, value: unknown, root = ''): void {
   const error = Value.Errors(schema, value).First();
   if (!error) return;
-  const field = [root, fieldOfPath(error.path)].filter(Boolean).join('.') || root || 'body';
+  const field = [root, fieldOfPointer(error.path)].filter(Boolean).join('.') || root || 'body';
   fail(field, error.message.toLowerCase());
 }
 

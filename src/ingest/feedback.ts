@@ -6,7 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
 import { isCalendarDate } from '../campaigns/plan.ts';
 import { publishContacts, type ContactFact } from '../policy/contacts.ts';
-import { DomainError, InvalidInput } from '../store/errors.ts';
+import { DomainError, fieldOfPointer, InvalidInput } from '../store/errors.ts';
 import { listValue } from '@duckdb/node-api';
 import type { ConnectionDb, Store } from '../store/store.ts';
 
@@ -126,15 +126,6 @@ export function serializedFeedback<T>(store: Store, work: () => Promise<T>): Pro
 
 const validateBatch = TypeCompiler.Compile(FeedbackBatch);
 
-/** '/events/3/subscriberId' → 'events[3].subscriberId' */
-function fieldOfPath(path: string): string {
-  return path
-    .split('/')
-    .filter(Boolean)
-    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
-    .join('');
-}
-
 function shown(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return JSON.stringify(text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 60)}…` : text);
@@ -144,7 +135,7 @@ function shown(value: unknown): string {
 function checkShape(body: unknown): asserts body is FeedbackBatch {
   if (validateBatch.Check(body)) return;
   const error = validateBatch.Errors(body).First()!;
-  const field = fieldOfPath(error.path) || 'body';
+  const field = fieldOfPointer(error.path) || 'body';
   if (error.type === ValueErrorType.ObjectAdditionalProperties) {
     throw new InvalidInput(`${field} is not a field of a feedback event; the fields are ${Object.keys(FeedbackEvent.properties).join(', ')}`, { field, code: 'UNKNOWN_FIELD' });
   }

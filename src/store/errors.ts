@@ -58,3 +58,12 @@ export class DatabaseLocked extends DomainError {
     );
   }
 }
+
+/** A JSON pointer of a schema error as the field a person reads: '/events/3/subscriberId' → 'events[3].subscriberId'. */
+export function fieldOfPointer(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter(Boolean)
+    .map((part, i) => (/^\d+$/.test(part) ? `[${part}]` : i === 0 ? part : `.${part}`))
+    .join('');
+}
