@@ -4,25 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { arbitrate, type Candidate } from '../src/policy/arbitration.ts';
 import { wallNow, wallSeconds, wallText, weekStart, windowSpan } from '../src/policy/clock.ts';
 import { checkContact, compilePolicy } from '../src/policy/decide.ts';
+import { openPolicy } from './policy-builders.ts';
 import { defaultContactPolicy, type ContactPolicy, type ContactRecord, type DecisionInput, type OfferTerms, type SubscriberState } from '../src/policy/types.ts';
 
 const t = (text: string) => {
   const s = wallSeconds(text);
   if (Number.isNaN(s)) throw new Error(`bad time ${text}`);
   return s;
-};
-
-/** A policy with every rule off but the ones a scenario turns on. */
-const quiet: ContactPolicy = {
-  ...defaultContactPolicy,
-  caps: [],
-  minIntervalHours: 0,
-  minIntervalHoursPerChannel: {},
-  stopAfterAcceptance: false,
-  maxRefusals: 0,
-  complaintQuietDays: 0,
-  quietHours: [],
-  maxContactsPerWave: 100,
 };
 
 const subscriber = (over: Partial<SubscriberState> = {}): SubscriberState => ({ subscriberId: 1, status: 'active', dnd: false, brand: 'gotone', planId: 'GT88', ...over });
@@ -62,7 +50,7 @@ function decide(s: Scenario) {
     channelToday: s.channelToday ?? 0,
     channelCapacity: s.capacity ?? null,
   };
-  return checkContact(input, compilePolicy({ ...quiet, ...s.policy }));
+  return checkContact(input, compilePolicy({ ...openPolicy, ...s.policy }));
 }
 
 const wave = { waveNo: 1, start: t('2026-11-20 00:00:00'), end: t('2026-11-30 00:00:00'), size: null, used: 0 };
