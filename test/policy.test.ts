@@ -5,7 +5,7 @@ import { arbitrate, type Candidate } from '../src/policy/arbitration.ts';
 import { wallNow, wallSeconds, wallText, weekStart, windowSpan } from '../src/policy/clock.ts';
 import { checkContact, compilePolicy } from '../src/policy/decide.ts';
 import { openPolicy } from './policy-builders.ts';
-import { defaultContactPolicy, type ContactPolicy, type ContactRecord, type DecisionInput, type OfferTerms, type SubscriberState } from '../src/policy/types.ts';
+import { type ContactPolicy, type ContactRecord, type DecisionInput, type OfferTerms, type SubscriberState } from '../src/policy/types.ts';
 
 const t = (text: string) => {
   const s = wallSeconds(text);
