@@ -1,19 +1,11 @@
 // Data in: import kinds, import history and uploads (routes/data.ts).
+import type { ImportBatch } from '../../../src/ingest/batches.ts';
 import type { ColumnSpec, KindSpec } from '../../../src/ingest/kinds.ts';
 import { api, useApi, type Query } from './client.ts';
 import type { Page } from './platform.ts';
 
-export type { ColumnSpec, KindSpec };
+export type { ColumnSpec, ImportBatch, KindSpec };
 
-export interface ImportBatch {
-  batchId: number;
-  kind: string;
-  fileName: string;
-  fileSha256: string;
-  rows: number;
-  source: string;
-  importedAt: string;
-}
 
 export const useImportKinds = () => useApi<Record<string, KindSpec>>('/api/imports/kinds');
 
