@@ -638,3 +638,20 @@ const customerArb = (months: string[]) =>
       ),
     ),
   });
+
+describe('stored notes', () => {
+  it('read back as the notes written, packed or (runs stored before packing) as objects', async () => {
+    const { unpackNotes } = await import('../src/tariffs/simulation.ts');
+    const notes = [
+      { code: 'allowance', planId: 'GT_BIZ_128', id: 'min', usedPerMonth: 301, quantity: 18000, domain: 'second' },
+      { code: 'bundle', planId: 'GT_BIZ_128', id: 'data', unitsPerMonth: 12, included: null, unitSize: 1024 },
+      { code: 'service', service: 'voice', beforeFen: 12000, afterFen: 8000 },
+      { code: 'addOn', productId: 'GPRS_PACK' },
+      { code: 'partialMonths', billed: 2, of: 3 },
+    ];
+    const packed = [['a', 'GT_BIZ_128', 'min', 301, 18000, 'second'], ['b', 'GT_BIZ_128', 'data', 12, null, 1024], ['s', 'voice', 12000, 8000], ['o', 'GPRS_PACK'], ['p', 2, 3]];
+    expect(unpackNotes(JSON.stringify(packed))).toEqual(notes);
+    expect(unpackNotes(JSON.stringify(notes))).toEqual(notes);
+    expect(unpackNotes(null)).toEqual([]);
+  });
+});

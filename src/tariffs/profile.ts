@@ -428,7 +428,8 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
       CAST(k // ${X} % ${C} AS INTEGER) AS cls, CAST(k % ${X} AS INTEGER) AS cell,
       ${spec.split ? `strftime(rt, '%Y-%m-%d %H:%M:%S') AS rt, CAST(rq AS DOUBLE) AS rq,` : ''}
       n, quantity, orig${spec.meters.map((_, i) => `, m${i}`).join('')}
-    FROM profiled`;
+    FROM profiled
+    ORDER BY k`;
   return { sql, params: { ...who.params, ...b.params } as SqlParams };
 }
 
@@ -444,14 +445,13 @@ export interface ProfileBatch {
   homeCities: string[];
   /** the class of each row, as an index into `classes` */
   classes: string[];
-  cls: Int32Array;
-  cell: Int32Array;
+  cls: Float64Array;
+  cell: Float64Array;
   n: Float64Array;
   quantity: Float64Array;
   originalFen: Float64Array;
-  /** row r's statistic for meter i is stats[r * meters + i] */
-  meters: number;
-  stats: Float64Array;
+  /** row r's statistic for meter i is stats[i][r] */
+  stats: Float64Array[];
   rowStart: Int32Array;
   /** by profile index, only for profiles that have them */
   residuals: Map<number, ResidualCall[]>;
@@ -479,8 +479,7 @@ export function profileAt(batch: ProfileBatch, k: number): UsageProfile {
   const M = batch.months.length;
   const rows: ProfileRow[] = [];
   for (let r = batch.rowStart[k]; r < batch.rowStart[k + 1]; r++) {
-    const stats = new Array<number>(batch.meters);
-    for (let i = 0; i < batch.meters; i++) stats[i] = batch.stats[r * batch.meters + i];
+    const stats = batch.stats.map((column) => column[r]);
     rows.push({ cls: batch.classes[batch.cls[r]], cell: batch.cell[r], n: batch.n[r], quantity: batch.quantity[r], originalFen: batch.originalFen[r], stats });
   }
   const s = Math.floor(k / M);
@@ -530,9 +529,12 @@ function profilesOfRows(sid: Float64Array, month: Float64Array, indexOf: (sid: n
   return out;
 }
 
-/** to[placeOf[r] × stride + offset] = from[r] for every placed row r. */
-function place(placeOf: Int32Array, from: Float64Array, to: Float64Array | Int32Array, stride: number, offset: number): void {
-  for (let r = 0; r < placeOf.length; r++) if (placeOf[r] >= 0) to[placeOf[r] * stride + offset] = from[r];
+/** The rows of `column` where keep[r] is 1, in order. */
+function compact(column: Float64Array, keep: Uint8Array, kept: number): Float64Array {
+  const out = new Float64Array(kept);
+  let at = 0;
+  for (let r = 0; r < column.length; r++) if (keep[r] === 1) out[at++] = column[r];
+  return out;
 }
 
 function allExact(values: Float64Array, what: string): void {
@@ -562,95 +564,108 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   const M = sortedMonths.length;
   const b = new Binder();
   const who = targetSql(target, b);
-  const subscribers = months.length === 0 ? [] : await db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams);
+  const empty: ProfileBatch = {
+    months: sortedMonths,
+    subscriberIds: [],
+    homeCities: [],
+    classes: spec.classes,
+    cls: new Float64Array(0),
+    cell: new Float64Array(0),
+    n: new Float64Array(0),
+    quantity: new Float64Array(0),
+    originalFen: new Float64Array(0),
+    stats: spec.meters.map(() => new Float64Array(0)),
+    rowStart: new Int32Array(1),
+    residuals: new Map(),
+    billItems: [],
+    billStart: new Int32Array(1),
+    billItem: new Int32Array(0),
+    billFen: new Float64Array(0),
+  };
+  if (M === 0) return empty;
+  // the target, its usage and its bills are read at once, on three connections
+  const usage = usageProfileSql(spec, target, months);
+  const bills = billsSql(target, sortedMonths);
+  const [subscribers, cols, billCols, items] = await Promise.all([
+    db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams),
+    db.columns(usage.sql, usage.params),
+    db.columns(bills.sql, bills.params) as Promise<Float64Array[]>,
+    db.one<{ items: BillLine['item'][] }>('SELECT CAST(enum_range(NULL::bill_item) AS VARCHAR[]) AS items'),
+  ]);
+  if (subscribers.length === 0) return empty;
   const indexOf = subscriberIndex(subscribers.map((s) => s.subscriber_id));
   const profiles = subscribers.length * M;
-  const meters = spec.meters.length;
 
-  const { sql, params } = months.length === 0 ? { sql: '', params: {} } : usageProfileSql(spec, target, months);
-  const cols = months.length === 0 ? [] : await db.columns(sql, params);
-  // residual calls (rt, rq) come only when some plan splits calls
+  // the rows come ordered by subscriber and month, that is by profile; residual calls (rt, rq)
+  // only when some plan splits calls
   const [sidCol, monthCol, clsCol, cellCol] = cols as Float64Array[];
   const rest = spec.split ? 6 : 4;
   const [rtCol, rqCol] = (spec.split ? cols.slice(4, 6) : [null, null]) as [Array<string | null> | null, Float64Array | null];
   const [nCol, quantityCol, origCol] = cols.slice(rest, rest + 3) as Float64Array[];
   const statCols = cols.slice(rest + 3) as Float64Array[];
-  const total = sidCol?.length ?? 0;
-
-  // counting sort of the result rows by profile, leaving residual calls aside
-  const profileOf = profilesOfRows(sidCol ?? new Float64Array(0), monthCol, indexOf, M);
+  const total = sidCol.length;
+  const profileOf = profilesOfRows(sidCol, monthCol, indexOf, M);
   const residuals = new Map<number, ResidualCall[]>();
-  if (rtCol !== null) {
-    for (let r = 0; r < total; r++) {
-      const k = profileOf[r];
-      if (k < 0 || rtCol[r] === null) continue;
+  // rows of subscribers outside the target, and residual calls, are left out of the row columns
+  const keep = new Uint8Array(total);
+  const rowStart = new Int32Array(profiles + 1);
+  let kept = 0;
+  let last = -1;
+  for (let r = 0; r < total; r++) {
+    const k = profileOf[r];
+    if (k < 0) continue;
+    if (k < last) throw new Error('usage profile rows out of profile order');
+    last = k;
+    if (rtCol !== null && rtCol[r] !== null) {
       let list = residuals.get(k);
       if (!list) residuals.set(k, (list = []));
       list.push({ cls: spec.classes[clsCol[r]], start: rtCol[r]!, quantity: rqCol![r], n: nCol[r], originalFen: origCol[r] });
-      profileOf[r] = -1;
+      continue;
     }
+    keep[r] = 1;
+    kept++;
+    rowStart[k + 1]++;
   }
-  const rowStart = new Int32Array(profiles + 1);
-  for (let r = 0; r < total; r++) if (profileOf[r] >= 0) rowStart[profileOf[r] + 1]++;
   for (let k = 0; k < profiles; k++) rowStart[k + 1] += rowStart[k];
-  const rows = rowStart[profiles];
+  const rows = (column: Float64Array) => (kept === total ? column : compact(column, keep, kept));
   const batch: ProfileBatch = {
-    months: sortedMonths,
+    ...empty,
     subscriberIds: subscribers.map((s) => s.subscriber_id),
     homeCities: subscribers.map((s) => s.home),
-    classes: spec.classes,
-    cls: new Int32Array(rows),
-    cell: new Int32Array(rows),
-    n: new Float64Array(rows),
-    quantity: new Float64Array(rows),
-    originalFen: new Float64Array(rows),
-    meters,
-    stats: new Float64Array(rows * meters),
+    cls: rows(clsCol),
+    cell: rows(cellCol),
+    n: rows(nCol),
+    quantity: rows(quantityCol),
+    originalFen: rows(origCol),
+    stats: statCols.map(rows),
     rowStart,
     residuals,
-    billItems: [],
+    billItems: items!.items,
     billStart: new Int32Array(profiles + 1),
-    billItem: new Int32Array(0),
-    billFen: new Float64Array(0),
   };
-  // where each result row goes, then every column moved there
-  const placeOf = new Int32Array(total);
-  const next = rowStart.slice(0, profiles);
-  for (let r = 0; r < total; r++) placeOf[r] = profileOf[r] < 0 ? -1 : next[profileOf[r]]++;
-  place(placeOf, clsCol, batch.cls, 1, 0);
-  place(placeOf, cellCol, batch.cell, 1, 0);
-  place(placeOf, nCol, batch.n, 1, 0);
-  place(placeOf, quantityCol, batch.quantity, 1, 0);
-  place(placeOf, origCol, batch.originalFen, 1, 0);
-  statCols.forEach((col, i) => place(placeOf, col, batch.stats, meters, i));
   allExact(batch.quantity, 'a usage quantity');
-  allExact(batch.stats, 'a usage statistic');
+  for (const column of batch.stats) allExact(column, 'a usage statistic');
 
-  if (profiles > 0) {
-    const { sql: billSql, params: billParams } = billsSql(target, sortedMonths);
-    const [sid, month, item, amount] = (await db.columns(billSql, billParams)) as Float64Array[];
-    const items = await db.one<{ items: BillLine['item'][] }>('SELECT CAST(enum_range(NULL::bill_item) AS VARCHAR[]) AS items');
-    batch.billItems = items!.items;
-    const first = monthNumber(sortedMonths[0]);
-    const monthAt = new Int32Array(monthNumber(sortedMonths[M - 1]) - first + 1).fill(-1);
-    sortedMonths.forEach((m, i) => (monthAt[monthNumber(m) - first] = i));
-    // rows come ordered by subscriber, month and item: by profile
-    const { billStart } = batch;
-    const billItem = new Int32Array(sid.length);
-    const billFen = new Float64Array(sid.length);
-    let count = 0;
-    for (let r = 0; r < sid.length; r++) {
-      const s = indexOf(sid[r]);
-      const m = month[r] - first;
-      if (s < 0 || m < 0 || m >= monthAt.length || monthAt[m] < 0) continue;
-      billStart[s * M + monthAt[m] + 1]++;
-      billItem[count] = item[r];
-      billFen[count++] = amount[r];
-    }
-    for (let k = 0; k < profiles; k++) billStart[k + 1] += billStart[k];
-    batch.billItem = billItem.subarray(0, count);
-    batch.billFen = billFen.subarray(0, count);
+  // bill rows come ordered by subscriber, month and item: by profile
+  const [sid, month, item, amount] = billCols;
+  const first = monthNumber(sortedMonths[0]);
+  const monthAt = new Int32Array(monthNumber(sortedMonths[M - 1]) - first + 1).fill(-1);
+  sortedMonths.forEach((m, i) => (monthAt[monthNumber(m) - first] = i));
+  const { billStart } = batch;
+  const billItem = new Int32Array(sid.length);
+  const billFen = new Float64Array(sid.length);
+  let count = 0;
+  for (let r = 0; r < sid.length; r++) {
+    const s = indexOf(sid[r]);
+    const m = month[r] - first;
+    if (s < 0 || m < 0 || m >= monthAt.length || monthAt[m] < 0) continue;
+    billStart[s * M + monthAt[m] + 1]++;
+    billItem[count] = item[r];
+    billFen[count++] = amount[r];
   }
+  for (let k = 0; k < profiles; k++) billStart[k + 1] += billStart[k];
+  batch.billItem = billItem.subarray(0, count);
+  batch.billFen = billFen.subarray(0, count);
   return batch;
 }
 

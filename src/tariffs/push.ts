@@ -10,7 +10,7 @@ import { outboxStamp, writeManifest, writeOutboxBytes } from '../channels/outbox
 import { maskMsisdn } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
-import { csvLine, getRun, resultColumns, type Note, type ResultSqlRow } from './simulation.ts';
+import { csvLine, getRun, resultColumns, unpackNotes, type Note, type ResultSqlRow } from './simulation.ts';
 
 export const pushChannels = ['web', 'store', 'outbound'] as const;
 export type PushChannel = (typeof pushChannels)[number];
@@ -97,7 +97,7 @@ export async function pushRecommendations(
       const best = r.bestPlanIds[0];
       const plan = names.get(best);
       const months = Math.max(1, r.monthsBilled);
-      const notes = (r.notes ? JSON.parse(r.notes) : []) as Note[];
+      const notes = unpackNotes(r.notes);
       text += csvLine([
         r.subscriberId,
         who.revealPii ? r.msisdn : maskMsisdn(r.msisdn),

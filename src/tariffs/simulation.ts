@@ -38,6 +38,8 @@ export type SimulationRequest = Static<typeof SimulationRequest>;
 
 /** How many consecutive target subscribers one pass over the CDRs prices. */
 export const chunkSize = 10_000;
+/** Chunks profiled ahead of the one being priced. */
+const prefetch = Number(process.env.YITI_PREFETCH ?? 2);
 
 // --- preparing a run ----------------------------------------------------------------------
 
@@ -255,15 +257,16 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
       batch.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       return batch;
     };
-    // A pipeline: DuckDB profiles chunk k + 1 and stores chunk k − 1's results while JS prices
-    // chunk k, so that both cores work.
-    let next = chunks > 0 ? profileChunk(0) : null;
+    // A pipeline: DuckDB profiles the next chunks and stores chunk k − 1's results while JS
+    // prices chunk k, so that both cores work.
+    const ahead: Array<Promise<ProfileBatch>> = [];
+    for (let k = 0; k < Math.min(chunks, prefetch); k++) ahead.push(profileChunk(k));
     try {
       for (let k = 0; k < chunks; k++) {
         const slice = sliceOf(k);
         progress((k + 0.1) / chunks, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${ids.length}`);
-        const batch = await next!;
-        next = k + 1 < chunks ? profileChunk(k + 1) : null;
+        const batch = await ahead.shift()!;
+        if (k + prefetch < chunks) ahead.push(profileChunk(k + prefetch));
         const rows = await priceChunk(store, totals, prepared, slice, batch, setIndex, addOns);
         await writing;
         // one JSON document per line (JSON.stringify never writes a raw newline): DuckDB parses
@@ -273,14 +276,14 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
            SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
              r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
            FROM (SELECT from_json(line, '${resultStructure}') AS r FROM (SELECT unnest(string_split($rows, chr(10))) AS line))`,
-          { run: runId, rows: rows.map((row) => JSON.stringify(row)).join('\n') },
+          { run: runId, rows: rows.map((row) => JSON.stringify({ ...row, notes: row.notes.map(packNote) })).join('\n') },
         );
         progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
       }
       await writing;
     } finally {
       // nothing may still be writing or reading when the run is summarized or cleaned up
-      await Promise.allSettled([writing, next]);
+      await Promise.allSettled([writing, ...ahead]);
     }
     progress(0.98, 'summarizing');
     const summary = await computeSummary(store, runId);
@@ -336,6 +339,52 @@ export type Note =
   | { code: 'service'; service: Service; beforeFen: number; afterFen: number }
   | { code: 'addOn'; productId: string }
   | { code: 'partialMonths'; billed: number; of: number };
+
+/**
+ * A note as stored: its values in a fixed order behind a one-letter code, a third of the
+ * object's JSON (a run stores about ten notes per customer, and writing them costs more than
+ * pricing). Runs stored before this kept the objects; `unpackNotes` reads both.
+ */
+type PackedNote =
+  | ['a', string, string, number, number, 'second' | 'message' | 'kb']
+  | ['b', string, string, number, number | null, number]
+  | ['s', Service, number, number]
+  | ['o', string]
+  | ['p', number, number];
+
+function packNote(n: Note): PackedNote {
+  switch (n.code) {
+    case 'allowance':
+      return ['a', n.planId, n.id, n.usedPerMonth, n.quantity, n.domain];
+    case 'bundle':
+      return ['b', n.planId, n.id, n.unitsPerMonth, n.included, n.unitSize];
+    case 'service':
+      return ['s', n.service, n.beforeFen, n.afterFen];
+    case 'addOn':
+      return ['o', n.productId];
+    case 'partialMonths':
+      return ['p', n.billed, n.of];
+  }
+}
+
+function unpackNote(n: PackedNote | Note): Note {
+  if (!Array.isArray(n)) return n;
+  switch (n[0]) {
+    case 'a':
+      return { code: 'allowance', planId: n[1], id: n[2], usedPerMonth: n[3], quantity: n[4], domain: n[5] };
+    case 'b':
+      return { code: 'bundle', planId: n[1], id: n[2], unitsPerMonth: n[3], included: n[4], unitSize: n[5] };
+    case 's':
+      return { code: 'service', service: n[1], beforeFen: n[2], afterFen: n[3] };
+    case 'o':
+      return { code: 'addOn', productId: n[1] };
+    case 'p':
+      return { code: 'partialMonths', billed: n[1], of: n[2] };
+  }
+}
+
+/** The notes of a stored result row (the JSON text of the notes column). */
+export const unpackNotes = (stored: string | null): Note[] => (stored === null ? [] : (JSON.parse(stored) as Array<PackedNote | Note>).map(unpackNote));
 
 /**
  * Prices a chunk customer by customer: month totals under every plan from the profile batch
@@ -794,7 +843,7 @@ function toResult(row: ResultSqlRow, planIds: string[], revealPii: boolean): Cus
     ...rest,
     msisdn: revealPii ? msisdn : maskMsisdn(msisdn),
     costs: Object.fromEntries(planIds.map((id, i) => [id, costs[i]])),
-    notes: notes === null ? [] : JSON.parse(notes),
+    notes: unpackNotes(notes),
   };
 }
 

@@ -387,7 +387,6 @@ export class MonthTotals {
     const tp = this.plans[p];
     const cp = tp.cp;
     const f = this.flat;
-    const M = batch.meters;
     const stats = batch.stats;
     const rowBase = rules.rowBase;
     const { lineAmount, capSum, tierUnits, need, steps, setupSum, coveredSum, form } = this;
@@ -411,17 +410,17 @@ export class MonthTotals {
       if (kind === rated) {
         let amount = batch.n[r] * f.perCall[i];
         const ms = f.meterStart[i + 1];
-        for (let j = f.meterStart[i]; j < ms; j++) amount += stats[r * M + f.meter[j]] * f.coef[j];
+        for (let j = f.meterStart[i]; j < ms; j++) amount += stats[f.meter[j]][r] * f.coef[j];
         lineAmount[f.line[i]] += amount / f.divisor[i];
       } else if (kind === tiered) {
-        tierUnits[f.tier[i]] += stats[r * M + f.tierMeter[i]];
+        tierUnits[f.tier[i]] += stats[f.tierMeter[i]][r];
       } else if (kind === carried) {
         total += batch.originalFen[r];
         if (sink !== null) sink.byService[f.service[i]] += batch.originalFen[r];
       } else if (kind === drawing) {
         const n = batch.n[r];
         const a = f.allowance[i];
-        const s = stats[r * M + f.allowanceMeter[i]];
+        const s = stats[f.allowanceMeter[i]][r];
         need[a] += s * f.granularity[i];
         steps[a] += s;
         setupSum[a] += n * f.setup[i];
