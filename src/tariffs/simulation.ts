@@ -188,7 +188,7 @@ interface ResultRow {
   saving_fen: number;
   revenue_change_fen: number;
   reference_months: number;
-  notes: Note[];
+  notes: PackedNote[];
 }
 
 /** One result row as JSON, for DuckDB's from_json. */
@@ -276,7 +276,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
            SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
              r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
            FROM (SELECT from_json(line, '${resultStructure}') AS r FROM (SELECT unnest(string_split($rows, chr(10))) AS line))`,
-          { run: runId, rows: rows.map((row) => JSON.stringify({ ...row, notes: row.notes.map(packNote) })).join('\n') },
+          { run: runId, rows: rows.join('\n') },
         );
         progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
       }
@@ -352,21 +352,6 @@ type PackedNote =
   | ['o', string]
   | ['p', number, number];
 
-function packNote(n: Note): PackedNote {
-  switch (n.code) {
-    case 'allowance':
-      return ['a', n.planId, n.id, n.usedPerMonth, n.quantity, n.domain];
-    case 'bundle':
-      return ['b', n.planId, n.id, n.unitsPerMonth, n.included, n.unitSize];
-    case 'service':
-      return ['s', n.service, n.beforeFen, n.afterFen];
-    case 'addOn':
-      return ['o', n.productId];
-    case 'partialMonths':
-      return ['p', n.billed, n.of];
-  }
-}
-
 function unpackNote(n: PackedNote | Note): Note {
   if (!Array.isArray(n)) return n;
   switch (n[0]) {
@@ -400,7 +385,7 @@ async function priceChunk(
   batch: ProfileBatch,
   setIndex: Map<string, number>,
   addOns: Map<string, AddOn>,
-): Promise<ResultRow[]> {
+): Promise<string[]> {
   const spec = totals.spec;
   const P = prepared.plans.length;
   const M = batch.months.length;
@@ -413,7 +398,7 @@ async function priceChunk(
     priced: PricedCustomer;
     pending: Array<{ plan: number; month: number }>;
   }
-  const rows: ResultRow[] = [];
+  const rows: string[] = [];
   const deferred: Deferred[] = [];
   for (const customer of customers) {
     const s = indexOf.get(customer.sid);
@@ -438,7 +423,7 @@ async function priceChunk(
     if (pending.length === 0) rows.push(customerResult(context, priced, 0));
     else {
       deferred.push({ at: rows.length, priced, pending });
-      rows.push(undefined as unknown as ResultRow);
+      rows.push('');
     }
   }
   if (deferred.length > 0) {
@@ -522,6 +507,8 @@ interface ResultContext {
   itemService: Int32Array;
   /** per plan, reused for each customer recommended it */
   usages: PlanUsage[];
+  /** per plan, its id as JSON */
+  quoted: string[];
 }
 
 function resultContext(prepared: PreparedSimulation, batch: ProfileBatch, addOns: Map<string, AddOn>, totals: MonthTotals, rules: BatchRules): ResultContext {
@@ -536,12 +523,17 @@ function resultContext(prepared: PreparedSimulation, batch: ProfileBatch, addOns
     eligible,
     itemService: Int32Array.from(batch.billItems.map((item) => services.indexOf(billItemServiceOf(item)))),
     usages: prepared.plans.map((p) => new PlanUsage(p.allowances.length, p.tieredCharges.length)),
+    quoted: prepared.planIds.map((id) => JSON.stringify(id)),
   };
 }
 
-/** One customer's result: billed vs each plan over the billed months, ranked, with notes. */
-function customerResult(context: ResultContext, priced: PricedCustomer, referenceMonths: number): ResultRow {
-  const { prepared, addOns, batch } = context;
+/**
+ * One customer's result: billed vs each plan over the billed months, ranked, with notes — as
+ * the JSON line stored (`resultStructure`), written directly: a run writes one per customer, and
+ * objects stringified cost more than the pricing.
+ */
+function customerResult(context: ResultContext, priced: PricedCustomer, referenceMonths: number): string {
+  const { prepared, addOns, batch, quoted } = context;
   const { customer, billed, costs } = priced;
   // billed fen, in all and by service
   const before = new Float64Array(services.length);
@@ -552,42 +544,27 @@ function customerResult(context: ResultContext, priced: PricedCustomer, referenc
       before[context.itemService[batch.billItem[j]]] += batch.billFen[j];
     }
   }
-  const notes: Note[] = [];
-  if (billed.length < prepared.months.length && billed.length > 0) notes.push({ code: 'partialMonths', billed: billed.length, of: prepared.months.length });
-  for (const id of customer.addOns) if (addOns.has(id)) notes.push({ code: 'addOn', productId: id });
-  const base = {
-    subscriber_id: customer.sid,
-    current_plan_id: customer.planId,
-    months_billed: billed.length,
-    current_fen: current,
-    costs,
-    reference_months: referenceMonths,
-  };
-  const none = { best_plan_ids: [], recommended: [], best_fen: null, saving_fen: 0, revenue_change_fen: 0, notes };
-  if (billed.length === 0) return { ...base, outcome: 'no_bill', ...none };
+  const notes: string[] = [];
+  if (billed.length < prepared.months.length && billed.length > 0) notes.push(JSON.stringify(['p', billed.length, prepared.months.length] satisfies PackedNote));
+  for (const id of customer.addOns) if (addOns.has(id)) notes.push(JSON.stringify(['o', id] satisfies PackedNote));
+  const line = (outcome: ResultRow['outcome'], best: string, recommended: string, bestFen: number | null, saving: number) =>
+    `{"subscriber_id":${customer.sid},"current_plan_id":${JSON.stringify(customer.planId)},"months_billed":${billed.length},` +
+    `"current_fen":${current},"costs":[${costs.join(',')}],"outcome":"${outcome}","best_plan_ids":[${best}],"recommended":[${recommended}],` +
+    `"best_fen":${bestFen},"saving_fen":${saving},"revenue_change_fen":${-saving},"reference_months":${referenceMonths},"notes":[${notes.join(',')}]}`;
+  if (billed.length === 0) return line('no_bill', '', '', null, 0);
   // the eligible plans that save more than the minimum, the largest saving first (ties: listed order)
   const eligible = context.eligible.get(customer.brand) ?? prepared.planBrands.map((b) => b === null || b.includes(customer.brand));
   const ranked: number[] = [];
   for (let i = 0; i < costs.length; i++) {
     if (eligible[i] && prepared.planIds[i] !== customer.planId && current - costs[i] > prepared.minSavingFen) ranked.push(i);
   }
-  if (ranked.length === 0) return { ...base, outcome: 'no_better', ...none };
+  if (ranked.length === 0) return line('no_better', '', '', null, 0);
   ranked.sort((a, b) => costs[a] - costs[b] || a - b);
   const top = ranked[0];
-  const saving = current - costs[top];
-  notes.push(...usageNotes(prepared.plans[top], topPlanUsage(context, priced, top), before, billed.length));
+  usageNotes(notes, quoted[top], prepared.plans[top], topPlanUsage(context, priced, top), before, billed.length);
   const best: string[] = [];
-  for (const i of ranked) if (costs[i] === costs[top]) best.push(prepared.planIds[i]);
-  return {
-    ...base,
-    outcome: 'better',
-    best_plan_ids: best,
-    recommended: ranked.map((i) => prepared.planIds[i]),
-    best_fen: costs[top],
-    saving_fen: saving,
-    revenue_change_fen: -saving,
-    notes,
-  };
+  for (const i of ranked) if (costs[i] === costs[top]) best.push(quoted[i]);
+  return line('better', best.join(','), ranked.map((i) => quoted[i]).join(','), costs[top], current - costs[top]);
 }
 
 /** What a plan's month charges use and pay by service, summed over the months. */
@@ -602,25 +579,26 @@ function planUsageOf(plan: TariffPlan, charges: MonthCharge[]): PlanUsage {
   return usage;
 }
 
-/** What changes for the customer under the plan: allowances and bundles used, money by service. */
-function usageNotes(plan: TariffPlan, usage: PlanUsage, billed: Float64Array, months: number): Note[] {
-  const notes: Note[] = [];
+/**
+ * What changes for the customer under the plan (its id `quotedId` as JSON): allowances and
+ * bundles used, money by service, the largest change first — packed notes as JSON, onto `notes`.
+ */
+function usageNotes(notes: string[], quotedId: string, plan: TariffPlan, usage: PlanUsage, billed: Float64Array, months: number): void {
   plan.allowances.forEach((a, i) => {
     const quantity = a.amount * allowanceUnitSize[a.unit].base;
     const domain = a.unit === 'message' ? 'message' : a.unit === 'kb' || a.unit === 'mb' ? 'kb' : 'second';
-    notes.push({ code: 'allowance', planId: plan.id, id: a.id, usedPerMonth: Math.round(usage.allowanceUsed[i] / months), quantity, domain });
+    notes.push(`["a",${quotedId},${JSON.stringify(a.id)},${Math.round(usage.allowanceUsed[i] / months)},${quantity},"${domain}"]`);
   });
   plan.tieredCharges.forEach((t, i) => {
     const free = t.tiers[0].price === 0 && t.tiers[0].flatFen === 0 ? t.tiers[0].to : null;
-    notes.push({ code: 'bundle', planId: plan.id, id: t.id, unitsPerMonth: Math.round(usage.tierUnits[i] / months), included: free, unitSize: t.unitSize });
+    notes.push(`["b",${quotedId},${JSON.stringify(t.id)},${Math.round(usage.tierUnits[i] / months)},${free},${t.unitSize}]`);
   });
-  const before = Object.fromEntries(services.map((s, i) => [s, billed[i]])) as Record<Service, number>;
-  const after = Object.fromEntries(services.map((s, i) => [s, usage.byService[i]])) as Record<Service, number>;
-  const shown = (Object.keys(before) as Service[])
-    .filter((s) => before[s] !== 0 || after[s] !== 0)
-    .sort((a, b) => Math.abs(after[b] - before[b]) - Math.abs(after[a] - before[a]));
-  for (const s of shown) notes.push({ code: 'service', service: s, beforeFen: before[s], afterFen: after[s] });
-  return notes;
+  const shown: number[] = [];
+  for (let i = 0; i < services.length; i++) if (billed[i] !== 0 || usage.byService[i] !== 0) shown.push(i);
+  const change = (i: number) => Math.abs(usage.byService[i] - billed[i]);
+  // a stable sort: equal changes keep the order of `services`
+  shown.sort((a, b) => change(b) - change(a));
+  for (const i of shown) notes.push(`["s","${services[i]}",${billed[i]},${usage.byService[i]}]`);
 }
 
 // --- the summary ------------------------------------------------------------------------------
