@@ -38,8 +38,9 @@ export type SimulationRequest = Static<typeof SimulationRequest>;
 
 /** How many consecutive target subscribers one pass over the CDRs prices. */
 export const chunkSize = 10_000;
-/** Chunks profiled ahead of the one being priced. */
+/** Chunks profiled ahead of the one being priced, and chunks' results being stored at most. */
 const prefetch = Number(process.env.YITI_PREFETCH ?? 2);
+const pendingWrites = Number(process.env.YITI_WRITES ?? 3);
 
 // --- preparing a run ----------------------------------------------------------------------
 
@@ -228,7 +229,7 @@ async function targetCustomers(db: Db, runId: number, range: { lo: number; hi: n
  * target (a GPRS-pack holder keeps the pack under every plan), one profile pass per chunk.
  */
 async function runSimulation(store: Store, runId: number, prepared: PreparedSimulation, progress: Progress): Promise<SimulationSummary> {
-  let writing: Promise<void> = Promise.resolve();
+  const writes: Array<Promise<void>> = [];
   try {
     progress(0, 'reading the target');
     const addOns = await tariffAddOns(store);
@@ -257,7 +258,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
       batch.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
       return batch;
     };
-    // A pipeline: DuckDB profiles the next chunks and stores chunk k − 1's results while JS
+    // A pipeline: DuckDB profiles the next chunks and stores the last ones' results while JS
     // prices chunk k, so that both cores work.
     const ahead: Array<Promise<ProfileBatch>> = [];
     for (let k = 0; k < Math.min(chunks, prefetch); k++) ahead.push(profileChunk(k));
@@ -268,22 +269,25 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
         const batch = await ahead.shift()!;
         if (k + prefetch < chunks) ahead.push(profileChunk(k + prefetch));
         const rows = await priceChunk(store, totals, prepared, slice, batch, setIndex, addOns);
-        await writing;
+        // results are stored while the next chunks are priced, a few chunks at most
+        if (writes.length >= pendingWrites) await writes.shift();
         // one JSON document per line (JSON.stringify never writes a raw newline): DuckDB parses
         // many small documents several times faster than one large array
-        writing = store.run(
+        const write = store.run(
           `INSERT INTO tariff_run_results
            SELECT $run, r.subscriber_id, r.current_plan_id, r.months_billed, r.current_fen, r.costs, r.outcome, r.best_plan_ids,
              r.recommended, r.best_fen, r.saving_fen, r.revenue_change_fen, r.reference_months, r.notes
            FROM (SELECT from_json(line, '${resultStructure}') AS r FROM (SELECT unnest(string_split($rows, chr(10))) AS line))`,
           { run: runId, rows: rows.join('\n') },
         );
+        write.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+        writes.push(write);
         progress((k + 1) / chunks * 0.97, `priced ${Math.min((k + 1) * chunkSize, ids.length)} of ${ids.length} customers`);
       }
-      await writing;
+      await Promise.all(writes);
     } finally {
       // nothing may still be writing or reading when the run is summarized or cleaned up
-      await Promise.allSettled([writing, ...ahead]);
+      await Promise.allSettled([...writes, ...ahead]);
     }
     progress(0.98, 'summarizing');
     const summary = await computeSummary(store, runId);
