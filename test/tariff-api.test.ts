@@ -13,7 +13,7 @@ import { demoCandidatePlans, storeDemoTariffPlans } from '../src/demo/plans.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
-import type { CustomerResult, TariffRun } from '../src/tariffs/simulation.ts';
+import { startSimulation, type CustomerResult, type TariffRun } from '../src/tariffs/simulation.ts';
 import { tempStore } from './builders.ts';
 
 let store: Store;
@@ -267,6 +267,21 @@ describe('the business-traveller scenario', () => {
     const [row] = (await call('GET', `/api/tariffs/runs/${fallback.runId}/results?pageSize=1&sort=subscriberId&order=asc`)).json().items as CustomerResult[];
     const drill = (await call('GET', `/api/tariffs/runs/${fallback.runId}/customers/${row.subscriberId}`)).json();
     expect(drill.comparison.afterFen).toBe(row.costs.GT_SHARED_100);
+  });
+
+  it('prices on a worker thread exactly as on the job thread, per-call rater included', async () => {
+    // a run of more than one chunk prices on a worker; this one is made to, and compared row by row
+    const request = { planIds: [...candidates, 'GT_SHARED_100'], filter: businessTravellers };
+    const here = await startSimulation(store, request, 'planner', undefined, { worker: false });
+    const there = await startSimulation(store, request, 'planner', undefined, { worker: true });
+    const [a, b] = [await here.done, await there.done];
+    expect(b).toEqual(a);
+    expect(b.referenceMonths).toBeGreaterThan(0);
+    const rows = (runId: number) =>
+      store.query(`SELECT * EXCLUDE (run_id) REPLACE (CAST(notes AS VARCHAR) AS notes) FROM tariff_run_results WHERE run_id = $run ORDER BY subscriber_id`, { run: runId });
+    const [rowsHere, rowsThere] = [await rows(here.runId), await rows(there.runId)];
+    expect(rowsThere.length).toBe(holders);
+    expect(rowsThere).toEqual(rowsHere);
   });
 
   it('lists the runs newest first', async () => {

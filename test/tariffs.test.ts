@@ -641,7 +641,7 @@ const customerArb = (months: string[]) =>
 
 describe('stored notes', () => {
   it('read back as the notes written, packed or (runs stored before packing) as objects', async () => {
-    const { unpackNotes } = await import('../src/tariffs/simulation.ts');
+    const { unpackNotes } = await import('../src/tariffs/pricing.ts');
     const notes = [
       { code: 'allowance', planId: 'GT_BIZ_128', id: 'min', usedPerMonth: 301, quantity: 18000, domain: 'second' },
       { code: 'bundle', planId: 'GT_BIZ_128', id: 'data', unitsPerMonth: 12, included: null, unitSize: 1024 },

@@ -11,7 +11,8 @@ import { compilePlan } from './compile.ts';
 import { validatePlan, type TariffPlan } from './plan.ts';
 import { rerate } from './price.ts';
 import { rateMonth, usageEventsOf } from './reference.ts';
-import { billItemServiceOf, dataMonths, serviceOfClass, type Service } from './simulation.ts';
+import { billItemServiceOf, serviceOfClass, type Service } from './pricing.ts';
+import { dataMonths } from './simulation.ts';
 
 export const ComparisonLine = Type.Object({
   kind: Type.String({ description: 'usage, carried, excluded (by class), tier, cap, fee, bill' }),

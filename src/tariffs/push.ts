@@ -10,7 +10,8 @@ import { outboxStamp, writeManifest, writeOutboxBytes } from '../channels/outbox
 import { maskMsisdn } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
-import { csvLine, getRun, resultColumns, unpackNotes, type Note, type ResultSqlRow } from './simulation.ts';
+import { unpackNotes, type Note } from './pricing.ts';
+import { csvLine, getRun, resultColumns, type ResultSqlRow } from './simulation.ts';
 
 export const pushChannels = ['web', 'store', 'outbound'] as const;
 export type PushChannel = (typeof pushChannels)[number];

@@ -355,7 +355,9 @@ export class MonthTotals {
   rulesFor(batch: ProfileBatch): BatchRules {
     const P = this.spec.plans.length;
     const X = this.spec.cells.length;
-    if (batch.classes !== this.spec.classes) throw new Error('the batch was profiled for another spec');
+    const { classes } = this.spec;
+    const sameSpec = batch.classes.length === classes.length && batch.classes.every((c, i) => c === classes[i]) && batch.stats.length === this.spec.meters.length;
+    if (!sameSpec) throw new Error('the batch was profiled for another spec');
     const rowBase = new Int32Array(batch.cls.length);
     for (let r = 0; r < rowBase.length; r++) rowBase[r] = (batch.cls[r] * X + batch.cell[r]) * P;
     const codes = batch.billItems.map(billItemCode);

@@ -4,7 +4,8 @@ import type { PlanProduct } from '../../../src/tariffs/catalogue.ts';
 import type { BestPlans, ComparisonLine, CustomerComparison } from '../../../src/tariffs/comparison.ts';
 import type { TariffPlan } from '../../../src/tariffs/plan.ts';
 import type { PushManifest } from '../../../src/tariffs/push.ts';
-import type { CustomerResult, Note, ResultQuery, SimulationRequest, SimulationSummary, TariffRun } from '../../../src/tariffs/simulation.ts';
+import type { Note } from '../../../src/tariffs/pricing.ts';
+import type { CustomerResult, ResultQuery, SimulationRequest, SimulationSummary, TariffRun } from '../../../src/tariffs/simulation.ts';
 import { ApiError, api, session, useApi, withQuery, type Query } from './client.ts';
 import type { Page } from './platform.ts';
 
