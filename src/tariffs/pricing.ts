@@ -57,6 +57,24 @@ interface ResultRow {
   notes: PackedNote[];
 }
 
+/** A result line's structure, for DuckDB's from_json. */
+export const resultStructure = JSON.stringify(
+  {
+    subscriber_id: 'INTEGER',
+    current_plan_id: 'VARCHAR',
+    months_billed: 'INTEGER',
+    current_fen: 'BIGINT',
+    costs: ['BIGINT'],
+    outcome: 'VARCHAR',
+    best_plan_ids: ['VARCHAR'],
+    recommended: ['VARCHAR'],
+    best_fen: 'BIGINT',
+    saving_fen: 'BIGINT',
+    revenue_change_fen: 'BIGINT',
+    reference_months: 'INTEGER',
+    notes: 'JSON',
+  } satisfies Record<keyof ResultRow, string | string[]>,
+);
 
 const billItemService: Record<BillItem, Service> = {
   monthly_fee: 'fee',

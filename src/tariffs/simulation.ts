@@ -14,7 +14,7 @@ import { tariffAddOns, withAddOns } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
 import { validatePlan, type TariffPlan } from './plan.ts';
 import { customerMonthsFor } from './cdrs.ts';
-import { priceChunk, unpackNotes, type LoadMonths, type RunPricing, type TargetCustomer } from './pricing.ts';
+import { priceChunk, resultStructure, unpackNotes, type LoadMonths, type RunPricing, type TargetCustomer } from './pricing.ts';
 import { PricingWorker } from './pricing-worker.ts';
 import { profileSpecFor, usageProfileBatch, type ProfileBatch } from './profile.ts';
 import { MonthTotals } from './totals.ts';
@@ -170,25 +170,6 @@ export async function startSimulation(store: Store, request: SimulationRequest, 
     throw error;
   }
 }
-
-/** One result row as JSON, for DuckDB's from_json. */
-const resultStructure = JSON.stringify(
-  {
-    subscriber_id: 'INTEGER',
-    current_plan_id: 'VARCHAR',
-    months_billed: 'INTEGER',
-    current_fen: 'BIGINT',
-    costs: ['BIGINT'],
-    outcome: 'VARCHAR',
-    best_plan_ids: ['VARCHAR'],
-    recommended: ['VARCHAR'],
-    best_fen: 'BIGINT',
-    saving_fen: 'BIGINT',
-    revenue_change_fen: 'BIGINT',
-    reference_months: 'INTEGER',
-    notes: 'JSON',
-  },
-);
 
 async function targetCustomers(db: Db, runId: number, range: { lo: number; hi: number } | null, addOnIds: string[]): Promise<TargetCustomer[]> {
   return db.query<TargetCustomer>(
