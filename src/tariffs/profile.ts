@@ -587,14 +587,15 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   const usage = usageProfileSql(spec, target, months);
   const bills = billsSql(target, sortedMonths);
   const [subscribers, cols, billCols, items] = await Promise.all([
-    db.query<{ subscriber_id: number; home: string }>(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams),
+    db.columns(`${who.sql} ORDER BY s.subscriber_id`, { ...who.params, ...b.params } as SqlParams),
     db.columns(usage.sql, usage.params),
     db.columns(bills.sql, bills.params) as Promise<Float64Array[]>,
     db.one<{ items: BillLine['item'][] }>('SELECT CAST(enum_range(NULL::bill_item) AS VARCHAR[]) AS items'),
   ]);
-  if (subscribers.length === 0) return empty;
-  const indexOf = subscriberIndex(subscribers.map((s) => s.subscriber_id));
-  const profiles = subscribers.length * M;
+  const subscriberIds = Array.from(subscribers[0] as Float64Array);
+  if (subscriberIds.length === 0) return empty;
+  const indexOf = subscriberIndex(subscriberIds);
+  const profiles = subscriberIds.length * M;
 
   // the rows come ordered by subscriber and month, that is by profile; residual calls (rt, rq)
   // only when some plan splits calls
@@ -630,8 +631,8 @@ export async function usageProfileBatch(db: Db, target: ProfileTarget, months: s
   const rows = (column: Float64Array) => (kept === total ? column : compact(column, keep, kept));
   const batch: ProfileBatch = {
     ...empty,
-    subscriberIds: subscribers.map((s) => s.subscriber_id),
-    homeCities: subscribers.map((s) => s.home),
+    subscriberIds,
+    homeCities: subscribers[1] as string[],
     cls: rows(clsCol),
     cell: rows(cellCol),
     n: rows(nCol),
