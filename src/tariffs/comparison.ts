@@ -7,11 +7,12 @@ import type { Db } from '../store/store.ts';
 import { tariffAddOns, withAddOns } from './addons.ts';
 import { listPlanProducts, type PlanProduct } from './catalogue.ts';
 import { customerMonthsFor } from './cdrs.ts';
+import { serviceOfClass, type Service } from './classes.ts';
 import { compilePlan } from './compile.ts';
 import { validatePlan, type TariffPlan } from './plan.ts';
 import { rerate } from './price.ts';
 import { rateMonth, usageEventsOf } from './reference.ts';
-import { billItemServiceOf, serviceOfClass, type Service } from './pricing.ts';
+import { billItemServiceOf } from './pricing.ts';
 import { dataMonths } from './simulation.ts';
 
 export const ComparisonLine = Type.Object({

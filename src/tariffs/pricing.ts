@@ -12,8 +12,6 @@ import { profileAt, type ProfileBatch, type ProfileSpec, type UsageProfile } fro
 import { MonthTotals, PlanUsage, type BatchRules } from './totals.ts';
 import { rateMonth } from './reference.ts';
 
-export { serviceOfClass, type Service } from './classes.ts';
-
 /** What pricing needs of a run: the same in the job and in the pricing worker (structured-cloneable). */
 export interface RunPricing {
   /** the candidate plans, as asked */
