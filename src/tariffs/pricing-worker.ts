@@ -9,6 +9,7 @@ import { profileSpecFor, type ProfileBatch } from './profile.ts';
 import { MonthTotals } from './totals.ts';
 
 type ToWorker =
+  | { type: 'run'; run: RunPricing }
   | { type: 'chunk'; id: number; customers: TargetCustomer[]; batch: ProfileBatch }
   | { type: 'months'; id: number; customerMonths: CustomerMonth[] };
 
@@ -25,15 +26,19 @@ function buffersOf(batch: ProfileBatch): ArrayBuffer[] {
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 
-/** The job's side: chunks go to the worker and come back as their result lines. */
+/**
+ * The job's side: the run's plans go to the worker once (`start`), then chunks go there and come
+ * back as their result lines. The worker is made at once, so that it loads while the job reads
+ * the target.
+ */
 export class PricingWorker {
   private readonly worker: Worker;
   private next = 0;
   private readonly pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
   private failure: Error | null = null;
 
-  constructor(run: RunPricing, loadMonths: LoadMonths) {
-    this.worker = new Worker(new URL('./pricing-worker.mjs', import.meta.url), { workerData: { role, run } });
+  constructor(loadMonths: LoadMonths) {
+    this.worker = new Worker(new URL('./pricing-worker.mjs', import.meta.url), { workerData: { role } });
     this.worker.on('message', (m: FromWorker) => {
       if (m.type === 'months') {
         loadMonths(m.subscriberIds, m.months).then(
@@ -49,6 +54,10 @@ export class PricingWorker {
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`The tariff pricing worker stopped (exit code ${code})`)));
+  }
+
+  start(run: RunPricing): void {
+    this.worker.postMessage({ type: 'run', run } satisfies ToWorker);
   }
 
   /** The chunk's result lines, joined by newlines. The batch's arrays move to the worker: do not read them after. */
@@ -77,10 +86,15 @@ export class PricingWorker {
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === role) {
   const port = parentPort!;
-  const run = (workerData as { run: RunPricing }).run;
-  const totals = new MonthTotals(profileSpecFor(run.variants));
+  let run: RunPricing;
+  let totals: MonthTotals;
   const loading = new Map<number, (customerMonths: CustomerMonth[]) => void>();
   port.on('message', (m: ToWorker) => {
+    if (m.type === 'run') {
+      run = m.run;
+      totals = new MonthTotals(profileSpecFor(run.variants));
+      return;
+    }
     if (m.type === 'months') {
       loading.get(m.id)?.(m.customerMonths);
       loading.delete(m.id);

@@ -201,6 +201,9 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
   let worker: PricingWorker | null = null;
   try {
     progress(0, 'reading the target');
+    const loadMonths: LoadMonths = (subscriberIds, months) => customerMonthsFor(store, subscriberIds, months);
+    // a run of more than one chunk prices on a worker thread; one chunk is done before a worker would start
+    if (options.worker ?? prepared.targetCount > chunkSize) worker = new PricingWorker(loadMonths);
     const addOns = await tariffAddOns(store);
     const everyone = await targetCustomers(store, runId, [...addOns.keys()]);
     const sets = [...new Set(everyone.map((c) => c.addOns.join(',')))].sort();
@@ -219,12 +222,10 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
       setIndex: new Map(sets.map((s, i) => [s, i])),
       variants,
     };
-    const loadMonths: LoadMonths = (subscriberIds, months) => customerMonthsFor(store, subscriberIds, months);
+    worker?.start(run);
 
     const ids = everyone.map((c) => c.sid);
     const chunks = Math.ceil(ids.length / chunkSize);
-    // a run of more than one chunk prices on a worker thread; one chunk is done before a worker would start
-    if (options.worker ?? chunks > 1) worker = new PricingWorker(run, loadMonths);
     const totals = worker ? null : new MonthTotals(spec);
     const sliceOf = (k: number) => everyone.slice(k * chunkSize, (k + 1) * chunkSize);
     const profileChunk = (k: number) => {
@@ -255,7 +256,12 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     // A pipeline, so that both cores work: DuckDB profiles the next chunks while this thread reads
     // the last one and hands it to the pricing worker, and each chunk's results are stored as they come.
     const ahead: Array<Promise<ProfileBatch>> = [];
-    for (let k = 0; k < Math.min(chunks, prefetch); k++) ahead.push(profileChunk(k));
+    // the first chunks one after the other, so that the first is ready as soon as it can be
+    for (let k = 0; k < Math.min(chunks, prefetch); k++) {
+      const batch = k === 0 ? profileChunk(0) : ahead[k - 1].then(() => profileChunk(k));
+      batch.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+      ahead.push(batch);
+    }
     let done = 0;
     try {
       for (let k = 0; k < chunks; k++) {
