@@ -287,6 +287,14 @@ describe('the console in a browser', () => {
     // the customer 360 shows the best plans for the customer
     await page.goto(`${baseUrl}/customers/${top.subscriberId}`);
     await page.locator('[data-testid="best-plans"] tr.ant-table-row').nth(1).waitFor();
+
+    // the run is deleted from its page, after a confirmation
+    await page.goto(`${baseUrl}/tariff-simulation?run=${runId}`);
+    await page.getByTestId('sim-delete').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await page.waitForFunction(() => !new URL(location.href).searchParams.has('run'));
+    const gone = await page.evaluate(async (url) => (await fetch(url, { headers: { authorization: `Bearer ${localStorage.getItem('yiti.token') ?? ''}` } })).status, `/api/tariffs/runs/${runId}`);
+    expect(gone).toBe(404);
   }, 90_000);
 
   it('switches the console to English', async () => {

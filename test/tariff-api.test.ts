@@ -291,6 +291,43 @@ describe('the business-traveller scenario', () => {
   });
 });
 
+describe('deleting a run', () => {
+  it('removes a finished run with its target and results, audited; refuses a running one, a stranger and a repeat', async () => {
+    const doomed = await simulate({ planIds: ['GT_BIZ_128'], filter: businessTravellers });
+    const count = async (table: string) => (await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE run_id = $run`, { run: doomed.runId }))!.n;
+    expect(await count('tariff_run_results')).toBeGreaterThan(0);
+    expect(await count('tariff_run_targets')).toBeGreaterThan(0);
+
+    // an operator may read runs but not delete them
+    const stranger = await call('DELETE', `/api/tariffs/runs/${doomed.runId}`, 'operator');
+    expect(stranger.statusCode).toBe(403);
+
+    const res = await call('DELETE', `/api/tariffs/runs/${doomed.runId}`);
+    expect(res.statusCode, res.body).toBe(204);
+    expect((await call('GET', `/api/tariffs/runs/${doomed.runId}`)).statusCode).toBe(404);
+    expect(await count('tariff_run_results')).toBe(0);
+    expect(await count('tariff_run_targets')).toBe(0);
+    const audit = (await call('GET', '/api/audit?action=tariff.run.delete', 'admin')).json().items;
+    expect(audit[0]).toMatchObject({ action: 'tariff.run.delete', target: `tariff_run:${doomed.runId}` });
+
+    const again = await call('DELETE', `/api/tariffs/runs/${doomed.runId}`);
+    expect(again.statusCode).toBe(404);
+
+    // a run whose job is still running stays
+    const jobId = crypto.randomUUID();
+    await store.run(`INSERT INTO jobs (job_id, kind, status, params, created_by) VALUES ($id, 'tariff.simulate', 'running', '{}', 'planner')`, { id: jobId });
+    const running = await store.one<{ id: number }>(
+      `INSERT INTO tariff_runs (name, job_id, plan_ids, filter, months, min_saving_fen, target_count, created_by)
+       VALUES ('running', $job, ['GT58'], '{}', ['2026-10'], 0, 0, 'planner') RETURNING run_id AS id`,
+      { job: jobId },
+    );
+    const busy = await call('DELETE', `/api/tariffs/runs/${running!.id}`);
+    expect(busy.statusCode).toBe(409);
+    expect(busy.json().code).toBe('RUN_RUNNING');
+    expect((await call('GET', `/api/tariffs/runs/${running!.id}`)).statusCode).toBe(200);
+  });
+});
+
 describe('requests it refuses', () => {
   const badPlans: Array<[string, unknown, string, RegExp]> = [
     ['a negative price', tinyPlan({ rates: [{ class: 'local', groups: [{ from: 0, increment: 60, price: -1 }] }] }), 'plan.rates[0].groups[0].price', /must not be negative/],

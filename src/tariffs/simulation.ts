@@ -7,7 +7,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { compileSegment, getSegment, segmentMembersSql } from '../customers/segments.ts';
 import { maskMsisdn } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
-import { InvalidInput, NotFound } from '../store/errors.ts';
+import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns } from './addons.ts';
@@ -448,6 +448,23 @@ export async function getRun(db: Db, runId: number): Promise<TariffRun> {
   const row = await db.one<RunRow>(`SELECT ${runColumns} FROM tariff_runs r LEFT JOIN jobs j ON j.job_id = r.job_id WHERE r.run_id = $run`, { run: runId });
   if (!row) throw new NotFound('Tariff run', runId);
   return parseRun(row);
+}
+
+/**
+ * Deletes a finished run with its target and results (a run of a million customers keeps two
+ * million rows). A run still pricing is refused. Later runs, pushes already written and the audit
+ * trail are untouched; the decision API's tariff savings fall back to the plan's latest run left.
+ */
+export async function deleteRun(store: Store, runId: number): Promise<{ runId: number; results: number }> {
+  const run = await getRun(store, runId);
+  if (run.status === 'running') throw new Conflict(`Run ${runId} is still running; delete it when it has finished`, { code: 'RUN_RUNNING' });
+  return store.transaction(async (tx) => {
+    const counted = await tx.one<{ n: number }>('SELECT count(*) AS n FROM tariff_run_results WHERE run_id = $run', { run: runId });
+    await tx.run('DELETE FROM tariff_run_results WHERE run_id = $run', { run: runId });
+    await tx.run('DELETE FROM tariff_run_targets WHERE run_id = $run', { run: runId });
+    await tx.run('DELETE FROM tariff_runs WHERE run_id = $run', { run: runId });
+    return { runId, results: counted!.n };
+  });
 }
 
 export const resultSorts = ['savingFen', 'currentFen', 'bestFen', 'revenueChangeFen', 'subscriberId', 'monthsBilled'] as const;

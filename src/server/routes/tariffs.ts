@@ -25,6 +25,7 @@ import {
   ResultQuery,
   SimulationRequest,
   TariffRun,
+  deleteRun,
   findRunResult,
   getRun,
   listRunResults,
@@ -150,6 +151,19 @@ export function tariffRoutes(app: App, { store }: ServerContext): void {
     '/api/tariffs/runs/:runId',
     { preHandler: requires(store, 'tariffs.read'), schema: { ...common, summary: 'One run with its summary', params: RunParams, response: { 200: TariffRun, 404: ErrorBody } } },
     async (request) => getRun(store, request.params.runId),
+  );
+
+  app.delete(
+    '/api/tariffs/runs/:runId',
+    {
+      preHandler: requires(store, 'tariffs.simulate'),
+      schema: { ...common, summary: 'Delete a finished run with its target and results', params: RunParams, response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody } },
+    },
+    async (request, reply) => {
+      const deleted = await deleteRun(store, request.params.runId);
+      await recordAudit(store, currentUser(request).username, 'tariff.run.delete', `tariff_run:${deleted.runId}`, { results: deleted.results });
+      return reply.status(204).send(null);
+    },
   );
 
   app.get(

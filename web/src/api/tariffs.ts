@@ -48,6 +48,8 @@ export const useRunCustomer = (runId: number | null, subscriberId: number | null
 export const useBestPlans = (subscriberId: number | null, enabled: boolean) =>
   useApi<BestPlans>(subscriberId === null || !enabled ? null : `/api/tariffs/customers/${subscriberId}/best-plans`, { limit: 3 });
 
+export const deleteRun = (runId: number) => api<void>(`/api/tariffs/runs/${runId}`, { method: 'DELETE' });
+
 export const pushRun = (runId: number, channels: string[]) =>
   api<{ folder: string; manifests: PushManifest[] }>(`/api/tariffs/runs/${runId}/push`, { method: 'POST', body: { channels } });
 

@@ -3,13 +3,14 @@
 // summary (savings histogram, sub-optimal share, revenue impact by plan), the per-customer
 // results (paged, sorted, exported), push them to the channels, and drill into a customer.
 import { useEffect, useMemo, useState } from 'react';
-import { App as AntApp, Alert, Button, Card, Checkbox, Col, Descriptions, Drawer, Empty, Form, List, Modal, Radio, Row, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Alert, Button, Card, Checkbox, Col, Descriptions, Drawer, Empty, Form, List, Modal, Popconfirm, Radio, Row, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface.js';
-import { DownloadOutlined, PlayCircleOutlined, SendOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, PlayCircleOutlined, SendOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Job } from '../api/platform.ts';
 import { useSegments } from '../api/segments.ts';
 import {
+  deleteRun,
   downloadResultsCsv,
   pushRun,
   startSimulation,
@@ -566,6 +567,17 @@ export default function TariffSimulationPage() {
   const running = run?.status === 'running' || run?.status === 'queued';
   useEffect(() => setPolling(running), [running]);
   const select = (id: number) => setParams({ run: String(id) });
+  const { message } = AntApp.useApp();
+  const remove = async (id: number) => {
+    try {
+      await deleteRun(id);
+      void message.success(t('tariff.runDeleted'));
+      setParams({});
+      runs.reload();
+    } catch (e) {
+      void message.error(describeError(e));
+    }
+  };
 
   return (
     <>
@@ -584,7 +596,21 @@ export default function TariffSimulationPage() {
           </Col>
         )}
         <Col xs={24} xl={can('tariffs.simulate') ? 14 : 24}>
-          <Card size="small" title={t('tariff.runs')}>
+          <Card
+            size="small"
+            title={t('tariff.runs')}
+            extra={
+              run &&
+              !running &&
+              can('tariffs.simulate') && (
+                <Popconfirm title={t('tariff.deleteRunConfirm', { id: run.runId })} okText={t('common.confirm')} cancelText={t('common.cancel')} onConfirm={() => remove(run.runId)}>
+                  <Button size="small" danger icon={<DeleteOutlined />} data-testid="sim-delete">
+                    {t('tariff.deleteRun')}
+                  </Button>
+                </Popconfirm>
+              )
+            }
+          >
             <Select
               style={{ width: '100%', marginBottom: 12 }}
               placeholder={t('tariff.chooseRun')}
