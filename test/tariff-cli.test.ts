@@ -49,4 +49,18 @@ describe('yiti tariff', () => {
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/UNKNOWN_PLAN|UNKNOWN_SEGMENT/);
   }, 30_000);
+
+  it('deletes a run, and says so for a run that is not there or an id that is not one', async () => {
+    const run = await yiti('tariff', 'simulate', '--plans', 'GT_BIZ_128', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--json', '--db', db);
+    const { runId, targetCount } = JSON.parse(run.stdout) as { runId: number; targetCount: number };
+    const deleted = await yiti('tariff', 'delete-run', String(runId), '--db', db);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toBe(`Deleted run ${runId} and its ${targetCount} customer results.\n`);
+    const again = await yiti('tariff', 'delete-run', String(runId), '--db', db);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toMatch(new RegExp(`NOT_FOUND.*${runId}`));
+    const bad = await yiti('tariff', 'delete-run', 'latest', '--db', db);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('runId must be a positive whole number, got "latest"');
+  }, 60_000);
 });

@@ -14,7 +14,7 @@ import { startPropensity } from '../models/propensity.ts';
 import { listModelRuns } from '../models/runs.ts';
 import type { ChannelPreferenceMetrics, ChannelPreferenceRequest, LiftMetrics, PropensityMetrics, PropensityRequest } from '../models/types.ts';
 import { importPlanProducts, listPlanProducts } from '../tariffs/catalogue.ts';
-import { startSimulation, type SimulationSummary } from '../tariffs/simulation.ts';
+import { deleteRun, startSimulation, type SimulationSummary } from '../tariffs/simulation.ts';
 import { DomainError, InvalidInput } from '../store/errors.ts';
 import { appliedVersions } from '../store/migrate.ts';
 import { Store } from '../store/store.ts';
@@ -210,6 +210,19 @@ tariff
       bar.stop();
       if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
       else printSummary(started.runId, summary);
+    });
+  });
+
+tariff
+  .command('delete-run')
+  .description('Delete a finished simulation run with its target and results (audited)')
+  .addOption(dbOption())
+  .argument('<runId>', 'the run id', positiveInt('runId'))
+  .action(async (runId: number, opts: { db: string }) => {
+    await withStore(opts.db, async (store) => {
+      const deleted = await deleteRun(store, runId);
+      await recordAudit(store, `cli:${os.userInfo().username}`, 'tariff.run.delete', `tariff_run:${deleted.runId}`, { results: deleted.results });
+      console.log(`Deleted run ${deleted.runId} and its ${deleted.results} customer results.`);
     });
   });
 
