@@ -37,8 +37,8 @@ export type SimulationRequest = Static<typeof SimulationRequest>;
 /** How many consecutive target subscribers one pass over the CDRs prices. */
 export const chunkSize = 10_000;
 /** Chunks profiled ahead of the one being read, and chunks between read and stored at most. */
-const prefetch = Number(process.env.YITI_PREFETCH ?? 2);
-const inFlight = Number(process.env.YITI_IN_FLIGHT ?? 3);
+const prefetch = 2;
+const inFlight = 3;
 
 export interface RunOptions {
   /** price on a worker thread (default: when the target is more than one chunk) */
@@ -224,8 +224,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     };
     worker?.start(run);
 
-    const ids = everyone.map((c) => c.sid);
-    const chunks = Math.ceil(ids.length / chunkSize);
+    const chunks = Math.ceil(everyone.length / chunkSize);
     const totals = worker ? null : new MonthTotals(spec);
     const sliceOf = (k: number) => everyone.slice(k * chunkSize, (k + 1) * chunkSize);
     const profileChunk = (k: number) => {
@@ -266,14 +265,14 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     try {
       for (let k = 0; k < chunks; k++) {
         const slice = sliceOf(k);
-        progress((done + 0.1) / chunks * 0.97, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${ids.length}`);
+        progress((done + 0.1) / chunks * 0.97, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${everyone.length}`);
         const batch = await ahead.shift()!;
         if (k + prefetch < chunks) ahead.push(profileChunk(k + prefetch));
         const chunk = price(slice, batch)
           .then(storeLines)
           .then(() => {
             done++;
-            progress((done / chunks) * 0.97, `priced ${Math.min(done * chunkSize, ids.length)} of ${ids.length} customers`);
+            progress((done / chunks) * 0.97, `priced ${Math.min(done * chunkSize, everyone.length)} of ${everyone.length} customers`);
           });
         chunk.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
         stored.push(chunk);
