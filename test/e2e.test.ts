@@ -141,7 +141,7 @@ describe('the console in a browser', () => {
 
   beforeAll(async () => {
     planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    planner.setDefaultTimeout(20_000);
+    planner.setDefaultTimeout(40_000);
     page = await signIn(planner, 'planner');
   });
 
@@ -219,7 +219,7 @@ describe('the console in a browser', () => {
 
   it('reveals the full number to an admin and records it in the audit trail', async () => {
     const admin = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    admin.setDefaultTimeout(20_000);
+    admin.setDefaultTimeout(40_000);
     try {
       const adminPage = await signIn(admin, 'admin');
       await adminPage.goto(`${baseUrl}/customers/${customerId}`);
