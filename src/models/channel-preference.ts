@@ -14,7 +14,7 @@ import type { Db, Store } from '../store/store.ts';
 import { aucOf } from './evaluation.ts';
 import { chooseAttributes, designOf, materializeDesign, probabilitySql, provinceTable, pullDesign, rankedCoefficients } from './frame.ts';
 import { fitLogistic } from './logistic.ts';
-import { startModelRun, type ModelRun, type ModelRunContext } from './runs.ts';
+import { type ModelRun, type ModelRunContext, stageTimer, startModelRun } from './runs.ts';
 import type { ChannelPreferenceMetrics, ChannelPreferenceRequest } from './types.ts';
 
 // One fit per channel: beyond some tens of thousands of frequent contacters a sample does as well.
@@ -77,12 +77,7 @@ export async function trainChannelPreference(
   const lambda = request.lambda ?? defaults.lambda;
   const holdoutShare = request.holdoutShare ?? defaults.holdoutShare;
   const seed = request.seed ?? defaults.seed;
-  const timingsMs: Record<string, number> = {};
-  let clock = Date.now();
-  const lap = (name: string) => {
-    timingsMs[name] = Date.now() - clock;
-    clock = Date.now();
-  };
+  const { timingsMs, lap } = stageTimer();
   const table = provinceTable();
   // contact history is what the share rule reads; the classifier must learn from something else
   const attributes = chooseAttributes(table, request.features, (a) => a.group !== 'contact');

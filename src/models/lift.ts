@@ -9,7 +9,7 @@ import { InvalidInput } from '../store/errors.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { aucOf, decilesOf } from './evaluation.ts';
 import { chooseAttributes, provinceTable, type Attribute } from './frame.ts';
-import { startModelRun, type ModelRun, type ModelRunContext } from './runs.ts';
+import { type ModelRun, type ModelRunContext, stageTimer, startModelRun } from './runs.ts';
 import type { AssociationRule, DroppedFeature, LiftMetrics, LiftRequest } from './types.ts';
 
 const defaults = { bins: 5, minSupportCount: 30 };
@@ -99,12 +99,7 @@ async function attributesFor(db: Db, request: LiftRequest): Promise<{ attributes
 export async function trainLift(store: Store, request: LiftRequest, run: Pick<ModelRunContext, 'runId' | 'progress' | 'log'>): Promise<{ metrics: LiftMetrics; dataWindow: unknown }> {
   const bins = request.bins ?? defaults.bins;
   const minSupport = request.minSupportCount ?? defaults.minSupportCount;
-  const timingsMs: Record<string, number> = {};
-  let clock = Date.now();
-  const lap = (name: string) => {
-    timingsMs[name] = Date.now() - clock;
-    clock = Date.now();
-  };
+  const { timingsMs, lap } = stageTimer();
   const table = provinceTable();
   return store.withConnection(async (db) => {
     try {

@@ -20,7 +20,7 @@ import {
   type CustomerTable,
 } from './frame.ts';
 import { fitLogistic } from './logistic.ts';
-import { startModelRun, type ModelRun, type ModelRunContext } from './runs.ts';
+import { type ModelRun, type ModelRunContext, stageTimer, startModelRun } from './runs.ts';
 import type { DroppedFeature, ModelSource, PropensityMetrics, PropensityRequest } from './types.ts';
 import type { JobHandle, Progress } from '../jobs/jobs.ts';
 
@@ -195,13 +195,7 @@ export async function trainPropensity(store: Store, request: PropensityRequest, 
   const trainShare = request.trainShare ?? defaults.trainShare;
   const maxTrainRows = request.maxTrainRows ?? defaults.maxTrainRows;
   const seed = request.seed ?? defaults.seed;
-  const timingsMs: Record<string, number> = {};
-  let clock = Date.now();
-  const lap = (name: string) => {
-    const now = Date.now();
-    timingsMs[name] = now - clock;
-    clock = now;
-  };
+  const { timingsMs, lap } = stageTimer();
   return store.withConnection(async (db) => {
     try {
       run.progress(0.02, 'reading the customers');

@@ -53,6 +53,18 @@ const runColumns = `run_id AS "runId", model, target, version, status, params, d
 const parseJson = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value ?? null);
 const parseRun = (row: ModelRun): ModelRun => ({ ...row, params: parseJson(row.params), dataWindow: parseJson(row.dataWindow), metrics: parseJson(row.metrics) });
 
+/** Times a training's stages: lap(name) records the milliseconds since the last lap (or the start) under name. */
+export function stageTimer(): { timingsMs: Record<string, number>; lap: (name: string) => void } {
+  const timingsMs: Record<string, number> = {};
+  let clock = Date.now();
+  const lap = (name: string) => {
+    const now = Date.now();
+    timingsMs[name] = now - clock;
+    clock = now;
+  };
+  return { timingsMs, lap };
+}
+
 /**
  * Starts training as a tracked job (kind `model.<model>`) under a new version of (model, target)
  * and returns at once. On failure the run is marked failed with the error and its scores removed.

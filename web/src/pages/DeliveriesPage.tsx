@@ -9,6 +9,7 @@ import { useAuth } from '../auth/AuthProvider.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
+import { usePaging } from '../components/paging.ts';
 
 const statusColors: Record<string, string> = { delivered: 'green', pending: 'blue', failed: 'red' };
 
@@ -46,7 +47,7 @@ export default function DeliveriesPage() {
   const { t } = useLabels();
   const { can } = useAuth();
   const { message } = App.useApp();
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const { paging, pagination } = usePaging();
   const [campaignId, setCampaignId] = useState<number | null>(null);
   const { data, error, loading, reload } = useDeliveries({ ...paging, campaignId: campaignId ?? undefined });
   const [attemptsOf, setAttemptsOf] = useState<number | null>(null);
@@ -119,13 +120,7 @@ export default function DeliveriesPage() {
           locale={{ emptyText: t('common.empty') }}
           scroll={{ x: 'max-content' }}
           data-testid="deliveries-table"
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={pagination(data?.total ?? 0)}
           columns={[
             { title: '#', dataIndex: 'deliveryId' },
             {

@@ -12,6 +12,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { jobKindLabel } from '../i18n/jobKind.ts';
 import { useLabels } from '../i18n/labels.ts';
 import { count } from '../money.ts';
+import { usePaging } from '../components/paging.ts';
 
 /** The rules of a column in words: its values, range, pattern and what it references. */
 function columnNotes(column: ColumnSpec): string {
@@ -60,7 +61,7 @@ export default function ImportsPage() {
   const kinds = useImportKinds();
   const [kind, setKind] = useState<string>();
   const [jobId, setJobId] = useState<string | null>(null);
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const { paging, pagination } = usePaging();
   const history = useImports(paging);
   const info = kind ? kinds.data?.[kind] : undefined;
 
@@ -151,13 +152,7 @@ export default function ImportsPage() {
               dataSource={history.data?.items ?? []}
               locale={{ emptyText: t('common.empty') }}
               scroll={{ x: 'max-content' }}
-              pagination={{
-                current: paging.page,
-                pageSize: paging.pageSize,
-                total: history.data?.total ?? 0,
-                showTotal: (total) => t('common.total', { total }),
-                onChange: (page, pageSize) => setPaging({ page, pageSize }),
-              }}
+              pagination={pagination(history.data?.total ?? 0)}
               columns={[
                 { title: t('imports.batchId'), dataIndex: 'batchId' },
                 { title: t('imports.kind'), dataIndex: 'kind' },

@@ -9,13 +9,14 @@ import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { jobKindLabel } from '../i18n/jobKind.ts';
 import { useLabels } from '../i18n/labels.ts';
+import { usePaging } from '../components/paging.ts';
 
 /** '2026-11-25 21:18:48.509167' → '2026-11-25 21:18:48' */
 const toSecond = (timestamp: string | null) => (timestamp ? timestamp.slice(0, 19) : '—');
 
 export default function JobsPage() {
   const { t } = useLabels();
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const { paging, pagination } = usePaging();
   const [running, setRunning] = useState(false);
   const { data, error, loading, reload } = useJobs(paging, running ? 2000 : undefined);
   const anyRunning = (data?.items ?? []).some(isActive);
@@ -42,13 +43,7 @@ export default function JobsPage() {
           locale={{ emptyText: t('common.empty') }}
           scroll={{ x: 'max-content' }}
           data-testid="jobs-table"
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
-            total: data?.total ?? 0,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setPaging({ page, pageSize }),
-          }}
+          pagination={pagination(data?.total ?? 0)}
           columns={[
             { title: t('jobs.kind'), dataIndex: 'kind', render: (v: string) => jobKindLabel(t, v) },
             { title: t('jobs.status'), dataIndex: 'status', render: (v: string) => <JobStatusTag status={v} /> },

@@ -10,6 +10,7 @@ import type { ApiError } from '../api/client.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
+import { usePaging } from '../components/paging.ts';
 
 type Filter = 'open' | 'done' | 'all';
 const outcomeColors: Record<string, string> = { accepted: 'green', ordered: 'green', refused: 'red', failed: 'orange' };
@@ -18,7 +19,7 @@ export default function WorklistPage() {
   const { t, label, name } = useLabels();
   const { message } = App.useApp();
   const [filter, setFilter] = useState<Filter>('open');
-  const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
+  const { paging, setPaging, pagination } = usePaging();
   const { data, error, loading, reload } = useWorklist({ status: filter === 'all' ? undefined : filter, ...paging });
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [saving, setSaving] = useState<WorklistOutcome | null>(null);
@@ -84,13 +85,7 @@ export default function WorklistPage() {
               data-testid="worklist-table"
               rowClassName={(r) => (r.itemId === selected?.itemId ? 'ant-table-row-selected' : '')}
               onRow={(r) => ({ onClick: () => setSelectedId(r.itemId), style: { cursor: 'pointer' } })}
-              pagination={{
-                current: paging.page,
-                pageSize: paging.pageSize,
-                total: data?.total ?? 0,
-                showTotal: (total) => t('common.total', { total }),
-                onChange: (page, pageSize) => setPaging({ page, pageSize }),
-              }}
+              pagination={pagination(data?.total ?? 0)}
               columns={[
                 { title: t('worklist.customer'), key: 'customer', render: (_, r) => <Link to={`/customers/${r.subscriberId}`}>{r.msisdn}</Link> },
                 { title: t('worklist.vip'), dataIndex: 'vipLevel', render: (v: number) => (v > 0 ? <Tag color="gold">VIP {v}</Tag> : '—') },
