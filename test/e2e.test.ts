@@ -312,12 +312,19 @@ describe('the console in a browser', () => {
   });
 });
 
+/** Chooses a Select's option by its label and waits until it shows as chosen (keys pressed before the list opens are lost). */
+async function pickOption(page: Page, testId: string, optionLabel: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
+  await page.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
+}
+
 describe('closed-loop campaigns in the console', () => {
   it('lets a planner write a draft in the step form and submit it, and an approver approve it from the inbox', async () => {
     const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const approver = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    planner.setDefaultTimeout(15_000);
-    approver.setDefaultTimeout(15_000);
+    planner.setDefaultTimeout(40_000);
+    approver.setDefaultTimeout(40_000);
     try {
       const page = await signIn(planner, 'planner');
       const customers = await apiFromPage<{ items: Array<{ subscriberId: number }> }>(page, '/api/customers?pageSize=30');
@@ -329,8 +336,7 @@ describe('closed-loop campaigns in the console', () => {
       const next = () => page.getByTestId('step-next').click();
       await next(); // → budget: 5,000 yuan for gifts and materials
       await page.getByTestId('budget-add').click();
-      await page.getByTestId('budget-item-0').click();
-      await page.keyboard.press('Enter');
+      await pickOption(page, 'budget-item-0', '礼品与物料');
       await page.getByTestId('budget-planned-0').fill('5000');
       await next(); // → offers
       await page.getByTestId('offer-add').click();
@@ -391,9 +397,7 @@ describe('closed-loop campaigns in the console', () => {
       await page.getByRole('tab', { name: '营销资源' }).click();
       const apply = async (quantity: string) => {
         await page.getByTestId('resource-apply').click();
-        await page.getByTestId('resource-kind').click();
-        await page.keyboard.press('ArrowDown');
-        await page.keyboard.press('Enter');
+        await pickOption(page, 'resource-kind', '礼品');
         await page.getByTestId('resource-description').fill('礼品：飞信定制 U 盘');
         await page.getByLabel('数量').fill(quantity);
         await page.getByTestId('resource-apply-ok').click();
