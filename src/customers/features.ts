@@ -21,33 +21,35 @@ export async function refreshCustomerFeatures(db: Db, progress: Progress = () =>
     INSERT INTO customer_features
     WITH span AS (
       SELECT greatest(1, (SELECT count(DISTINCT bill_month) FROM bills),
-                         (SELECT count(DISTINCT date_trunc('month', start_time)) FROM cdr_voice)) AS months,
+                         (SELECT count(DISTINCT year(start_time) * 12 + month(start_time)) FROM cdr_voice)) AS months,
              ${dataEndSql} AS data_end
     ),
     voice AS (
+      -- call minutes as billed: each call rounded up to a whole minute
       SELECT subscriber_id, count(*) AS calls,
-        sum(ceil(duration_s / 60.0)) AS minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class = 'local' AND roam_type = 'none') AS local_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class = 'dld') AS ld_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE ip_prefix IS NOT NULL) AS ip_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class IN ('intl', 'hmt')) AS intl_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE roam_type = 'intra') AS roam_intra_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE roam_type IN ('inter', 'intl')) AS roam_inter_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE time_band = 'offpeak') AS offpeak_minutes,
-        sum(ceil(duration_s / 60.0)) FILTER (WHERE is_vpmn) AS vpmn_minutes
-      FROM cdr_voice GROUP BY subscriber_id
+        sum(m) AS minutes,
+        sum(m) FILTER (WHERE call_class = 'local'::call_class AND roam_type = 'none'::roam_type) AS local_minutes,
+        sum(m) FILTER (WHERE call_class = 'dld'::call_class) AS ld_minutes,
+        sum(m) FILTER (WHERE ip_prefix IS NOT NULL) AS ip_minutes,
+        sum(m) FILTER (WHERE call_class IN ('intl'::call_class, 'hmt'::call_class)) AS intl_minutes,
+        sum(m) FILTER (WHERE roam_type = 'intra'::roam_type) AS roam_intra_minutes,
+        sum(m) FILTER (WHERE roam_type IN ('inter'::roam_type, 'intl'::roam_type)) AS roam_inter_minutes,
+        sum(m) FILTER (WHERE time_band = 'offpeak'::time_band) AS offpeak_minutes,
+        sum(m) FILTER (WHERE is_vpmn) AS vpmn_minutes
+      FROM (SELECT subscriber_id, call_class, roam_type, ip_prefix, time_band, is_vpmn, (duration_s + 59) // 60 AS m FROM cdr_voice)
+      GROUP BY subscriber_id
     ),
-    sms AS (SELECT subscriber_id, count(*) AS n FROM cdr_sms WHERE direction = 'mo' GROUP BY subscriber_id),
-    mms AS (SELECT subscriber_id, count(*) AS n FROM cdr_mms WHERE direction = 'mo' GROUP BY subscriber_id),
+    sms AS (SELECT subscriber_id, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY subscriber_id),
+    mms AS (SELECT subscriber_id, count(*) AS n FROM cdr_mms WHERE direction = 'mo'::msg_direction GROUP BY subscriber_id),
     gprs AS (
-      SELECT subscriber_id, sum(volume_kb) / 1024.0 AS mb, sum(volume_kb) FILTER (WHERE service = 'fetion') / 1024.0 AS fetion_mb
+      SELECT subscriber_id, sum(volume_kb) / 1024.0 AS mb, sum(volume_kb) FILTER (WHERE service = 'fetion'::data_service) / 1024.0 AS fetion_mb
       FROM cdr_gprs GROUP BY subscriber_id
     ),
-    wlan AS (SELECT subscriber_id, sum(ceil(duration_s / 60.0)) AS minutes FROM cdr_wlan GROUP BY subscriber_id),
+    wlan AS (SELECT subscriber_id, sum((duration_s + 59) // 60) AS minutes FROM cdr_wlan GROUP BY subscriber_id),
     bill AS (SELECT subscriber_id, sum(amount_fen) AS fen FROM bills GROUP BY subscriber_id),
     vas AS (
       SELECT h.subscriber_id, count(*) AS n FROM holdings h JOIN products p USING (product_id)
-      WHERE p.kind = 'vas' AND h.end_date IS NULL GROUP BY h.subscriber_id
+      WHERE p.kind = 'vas'::product_kind AND h.end_date IS NULL GROUP BY h.subscriber_id
     ),
     contacts AS (
       SELECT e.subscriber_id, count(*) AS n,

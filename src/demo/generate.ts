@@ -370,7 +370,7 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
        CAST(CASE WHEN quiet THEN 0 ELSE floor(s.mms * s.activity + unit(g, 2)) END AS INTEGER) AS n_mms,
        CAST(CASE WHEN quiet OR NOT s.smart THEN 0 ELSE floor(s.wlan_sessions * s.activity + unit(g, 3)) END AS INTEGER) AS n_wlan
      FROM (SELECT s.*, mo.m, mo.month_start, mo.days, hash($seed, s.sid, mo.m, 5) AS h, hash($seed, s.sid, mo.m, 6) AS g,
-             mo.m = 2 AND sub.status IN ('suspended', 'cancelled') AS quiet
+             mo.m = 2 AND sub.status IN ('suspended'::subscriber_status, 'cancelled'::subscriber_status) AS quiet
            FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid, gen_month mo) s
        JOIN gen_month mo USING (m)`,
     { seed },
@@ -451,28 +451,28 @@ async function generateVoice(tx: ConnectionDb, seed: number): Promise<void> {
      ),
      classified AS (
        SELECT *,
-         CASE WHEN call_class = 'dld' AND v < ip_share THEN (CASE WHEN v < ip_share * 0.3 THEN '12593' ELSE '17951' END) END AS ip_prefix,
-         call_class = 'local' AND roam_type = 'none' AND vpmn AND v < 0.35 AS vpmn_call,
+         CASE WHEN call_class = 'dld'::call_class AND v < ip_share THEN (CASE WHEN v < ip_share * 0.3 THEN '12593' ELSE '17951' END) END AS ip_prefix,
+         call_class = 'local'::call_class AND roam_type = 'none'::roam_type AND vpmn AND v < 0.35 AS vpmn_call,
          CAST(ceil(duration_s / 60.0) AS INTEGER) AS minutes
        FROM drawn
      )
      SELECT c.sid, c.start_time, c.duration_s, c.direction, c.call_class,
        CASE WHEN c.hour BETWEEN 7 AND 22 THEN 'peak'::time_band ELSE 'offpeak'::time_band END, c.roam_type,
-       CASE c.roam_type WHEN 'intra' THEN pick(${lists.cityCodes}, unit(hash(c.h, 1), 1))
-                        WHEN 'inter' THEN (CASE WHEN unit(hash(c.h, 1), 2) < 0.7 THEN c.fav_city ELSE pick(${lists.interCities}, unit(hash(c.h, 1), 1)) END)
-                        WHEN 'intl' THEN pick(${lists.intlPlaces}, unit(hash(c.h, 1), 1)) END,
+       CASE c.roam_type WHEN 'intra'::roam_type THEN pick(${lists.cityCodes}, unit(hash(c.h, 1), 1))
+                        WHEN 'inter'::roam_type THEN (CASE WHEN unit(hash(c.h, 1), 2) < 0.7 THEN c.fav_city ELSE pick(${lists.interCities}, unit(hash(c.h, 1), 1)) END)
+                        WHEN 'intl'::roam_type THEN pick(${lists.intlPlaces}, unit(hash(c.h, 1), 1)) END,
        c.ip_prefix,
-       CASE WHEN c.call_class = 'intl' THEN CAST(1 + floor(unit(hash(c.h, 1), 3) * 4) AS TINYINT) END,
+       CASE WHEN c.call_class = 'intl'::call_class THEN CAST(1 + floor(unit(hash(c.h, 1), 3) * 4) AS TINYINT) END,
        c.vpmn_call,
        CAST(c.minutes * CASE
-         WHEN c.roam_type = 'intl' THEN c.intl_roam_rate
-         WHEN c.roam_type <> 'none' THEN c.roam_rate
-         WHEN c.direction = 'mt' THEN 0
+         WHEN c.roam_type = 'intl'::roam_type THEN c.intl_roam_rate
+         WHEN c.roam_type <> 'none'::roam_type THEN c.roam_rate
+         WHEN c.direction = 'mt'::call_direction THEN 0
          WHEN c.vpmn_call THEN 5
          WHEN c.ip_prefix IS NOT NULL THEN c.ip_rate
-         WHEN c.call_class = 'dld' THEN c.dld_rate
-         WHEN c.call_class = 'intl' THEN c.intl_rate
-         WHEN c.call_class = 'hmt' THEN round(c.intl_rate / 2)
+         WHEN c.call_class = 'dld'::call_class THEN c.dld_rate
+         WHEN c.call_class = 'intl'::call_class THEN c.intl_rate
+         WHEN c.call_class = 'hmt'::call_class THEN round(c.intl_rate / 2)
          ELSE c.local_rate END AS INTEGER)
      FROM classified c`,
     { seed },
@@ -497,7 +497,7 @@ async function generateMessages(tx: ConnectionDb, seed: number): Promise<void> {
        FROM msgs m JOIN gen_sub s USING (sid)
      )
      SELECT sid, sent_time, direction, peer_net, roam_type,
-       CAST(CASE WHEN direction = 'mt' OR peer_net = 'sp' THEN 0 WHEN peer_net = 'intl' THEN 100 ELSE sms_rate END AS INTEGER)
+       CAST(CASE WHEN direction = 'mt'::msg_direction OR peer_net = 'sp'::peer_net THEN 0 WHEN peer_net = 'intl'::peer_net THEN 100 ELSE sms_rate END AS INTEGER)
      FROM drawn`,
     { seed },
   );
@@ -537,7 +537,7 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
        FROM sessions x JOIN gen_sub s USING (sid)
      )
      SELECT sid, start_time, duration_s, volume_kb, apn, service, roam_type,
-       CAST(CASE WHEN gprs_pack AND roam_type = 'none' THEN 0 ELSE round(volume_kb * gprs_rate / 1024.0) END AS INTEGER)
+       CAST(CASE WHEN gprs_pack AND roam_type = 'none'::roam_type THEN 0 ELSE round(volume_kb * gprs_rate / 1024.0) END AS INTEGER)
      FROM drawn`,
     { seed },
   );
@@ -558,29 +558,31 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
 
 /** Bills by item from the rated CDRs, the plan fee, held services and group discounts. */
 async function generateBills(tx: ConnectionDb): Promise<void> {
+  // CDRs are summed by month number (the three data months never share one): month() costs a
+  // third of date_trunc over hundreds of millions of rows
   await tx.run(
     `INSERT INTO bills (subscriber_id, bill_month, item, amount_fen)
      WITH voice AS (
-       SELECT subscriber_id AS sid, date_trunc('month', start_time)::DATE AS bill_month,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none' AND ip_prefix IS NULL AND call_class = 'local') AS local_voice,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none' AND ip_prefix IS NULL AND call_class = 'dld') AS dld_voice,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none' AND ip_prefix IS NOT NULL) AS ip_voice,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none' AND ip_prefix IS NULL AND call_class IN ('intl', 'hmt')) AS intl_voice,
-         sum(charge_fen) FILTER (WHERE roam_type <> 'none') AS roam_voice
+       SELECT subscriber_id AS sid, month(start_time) AS mon,
+         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class = 'local'::call_class) AS local_voice,
+         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class = 'dld'::call_class) AS dld_voice,
+         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NOT NULL) AS ip_voice,
+         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class IN ('intl'::call_class, 'hmt'::call_class)) AS intl_voice,
+         sum(charge_fen) FILTER (WHERE roam_type <> 'none'::roam_type) AS roam_voice
        FROM cdr_voice GROUP BY ALL),
-     sms AS (SELECT subscriber_id AS sid, date_trunc('month', sent_time)::DATE AS bill_month, sum(charge_fen) AS sms FROM cdr_sms GROUP BY ALL),
-     mms AS (SELECT subscriber_id AS sid, date_trunc('month', sent_time)::DATE AS bill_month, sum(charge_fen) AS mms FROM cdr_mms GROUP BY ALL),
-     gprs AS (SELECT subscriber_id AS sid, date_trunc('month', start_time)::DATE AS bill_month, sum(charge_fen) AS gprs FROM cdr_gprs GROUP BY ALL),
-     wlan AS (SELECT subscriber_id AS sid, date_trunc('month', start_time)::DATE AS bill_month, sum(charge_fen) AS wlan FROM cdr_wlan GROUP BY ALL),
+     sms AS (SELECT subscriber_id AS sid, month(sent_time) AS mon, sum(charge_fen) AS sms FROM cdr_sms GROUP BY ALL),
+     mms AS (SELECT subscriber_id AS sid, month(sent_time) AS mon, sum(charge_fen) AS mms FROM cdr_mms GROUP BY ALL),
+     gprs AS (SELECT subscriber_id AS sid, month(start_time) AS mon, sum(charge_fen) AS gprs FROM cdr_gprs GROUP BY ALL),
+     wlan AS (SELECT subscriber_id AS sid, month(start_time) AS mon, sum(charge_fen) AS wlan FROM cdr_wlan GROUP BY ALL),
      vas AS (
-       SELECT h.subscriber_id AS sid, mo.month_start::DATE AS bill_month, sum(p.monthly_fee_fen) AS vas
+       SELECT h.subscriber_id AS sid, month(mo.month_start) AS mon, sum(p.monthly_fee_fen) AS vas
        FROM holdings h JOIN products p USING (product_id), gen_month mo
-       WHERE p.kind <> 'tariff_plan' AND h.start_date < mo.month_start + INTERVAL 1 MONTH AND (h.end_date IS NULL OR h.end_date >= mo.month_start)
+       WHERE p.kind <> 'tariff_plan'::product_kind AND h.start_date < mo.month_start + INTERVAL 1 MONTH AND (h.end_date IS NULL OR h.end_date >= mo.month_start)
        GROUP BY ALL),
      months AS (
-       SELECT s.sid, mo.month_start::DATE AS bill_month, s.monthly_fee, sub.vpmn_group_id IS NOT NULL AS vpmn
+       SELECT s.sid, month(mo.month_start) AS mon, mo.month_start::DATE AS bill_month, s.monthly_fee, sub.vpmn_group_id IS NOT NULL AS vpmn
        FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid, gen_month mo
-       WHERE NOT (mo.m = 2 AND sub.status = 'cancelled')),
+       WHERE NOT (mo.m = 2 AND sub.status = 'cancelled'::subscriber_status)),
      items AS (
        SELECT m.sid, m.bill_month,
          CAST(m.monthly_fee AS BIGINT) AS monthly_fee,
@@ -590,8 +592,8 @@ async function generateBills(tx: ConnectionDb): Promise<void> {
          coalesce(vas.vas, 0) AS vas,
          CASE WHEN m.vpmn THEN -round(coalesce(v.local_voice, 0) * 0.1) ELSE 0 END AS discount
        FROM months m
-         LEFT JOIN voice v USING (sid, bill_month) LEFT JOIN sms USING (sid, bill_month) LEFT JOIN mms USING (sid, bill_month)
-         LEFT JOIN gprs USING (sid, bill_month) LEFT JOIN wlan USING (sid, bill_month) LEFT JOIN vas USING (sid, bill_month))
+         LEFT JOIN voice v USING (sid, mon) LEFT JOIN sms USING (sid, mon) LEFT JOIN mms USING (sid, mon)
+         LEFT JOIN gprs USING (sid, mon) LEFT JOIN wlan USING (sid, mon) LEFT JOIN vas USING (sid, mon))
      SELECT sid, bill_month, item::bill_item, CAST(amount AS INTEGER)
      FROM (UNPIVOT items ON monthly_fee, local_voice, dld_voice, ip_voice, intl_voice, roam_voice, sms, mms, gprs, wlan, vas, discount
            INTO NAME item VALUE amount)

@@ -302,31 +302,31 @@ function classCodeSql(spec: ProfileSpec, b: Binder, key: string, segments: strin
 // The classification of classes.ts (voiceClass, messageClass, gprsClass) as class codes.
 function voiceCodeSql(spec: ProfileSpec, b: Binder, home: string): string {
   const c = (key: string, segments: string[] = []) => classCodeSql(spec, b, key, segments);
-  const group = `(CASE WHEN v.call_class = 'hmt' THEN 'hmt' ELSE coalesce(CAST(v.country_group AS VARCHAR), '0') END)`;
+  const group = `(CASE WHEN v.call_class = 'hmt'::call_class THEN 'hmt' ELSE coalesce(CAST(v.country_group AS VARCHAR), '0') END)`;
   const pair = `(${home} || '>' || v.visited_city)`;
   return `(CASE
     WHEN v.is_vpmn THEN ${c('vpmn')}
-    WHEN v.roam_type <> 'none' THEN (CASE v.roam_type WHEN 'intra' THEN ${c('roam_intra', [pair])} WHEN 'inter' THEN ${c('roam_inter', [pair])} ELSE ${c('roam_intl', [pair])} END)
-    WHEN v.direction = 'mt' THEN ${c('mt')}
+    WHEN v.roam_type <> 'none'::roam_type THEN (CASE v.roam_type WHEN 'intra'::roam_type THEN ${c('roam_intra', [pair])} WHEN 'inter'::roam_type THEN ${c('roam_inter', [pair])} ELSE ${c('roam_intl', [pair])} END)
+    WHEN v.direction = 'mt'::call_direction THEN ${c('mt')}
     WHEN v.ip_prefix IS NOT NULL THEN
-      (CASE WHEN v.call_class IN ('intl', 'hmt') THEN ${c('intl_ip', ['v.ip_prefix', group])} ELSE ${c('ip', ['v.ip_prefix'])} END)
-    WHEN v.call_class = 'local' THEN ${c('local')}
-    WHEN v.call_class = 'dld' THEN ${c('dld')}
+      (CASE WHEN v.call_class IN ('intl'::call_class, 'hmt'::call_class) THEN ${c('intl_ip', ['v.ip_prefix', group])} ELSE ${c('ip', ['v.ip_prefix'])} END)
+    WHEN v.call_class = 'local'::call_class THEN ${c('local')}
+    WHEN v.call_class = 'dld'::call_class THEN ${c('dld')}
     ELSE ${c('intl', [group])} END)`;
 }
 
 function messageCodeSql(spec: ProfileSpec, b: Binder, kind: 'sms' | 'mms'): string {
   const c = (key: string, segments: string[] = []) => classCodeSql(spec, b, key, segments);
   return `(CASE
-    WHEN m.direction = 'mt' THEN ${c(`${kind}_mt`)}
-    WHEN m.peer_net = 'sp' THEN ${c(`${kind}_sp`)}
-    WHEN m.peer_net = 'intl' THEN ${c(`${kind}_intl`)}
+    WHEN m.direction = 'mt'::msg_direction THEN ${c(`${kind}_mt`)}
+    WHEN m.peer_net = 'sp'::peer_net THEN ${c(`${kind}_sp`)}
+    WHEN m.peer_net = 'intl'::peer_net THEN ${c(`${kind}_intl`)}
     ELSE ${c(kind, ['CAST(m.peer_net AS VARCHAR)'])} END)`;
 }
 
 function gprsCodeSql(spec: ProfileSpec, b: Binder): string {
-  return `(CASE WHEN x.roam_type = 'intl' THEN ${classCodeSql(spec, b, 'gprs_intl', [])}
-    WHEN x.roam_type = 'none' THEN ${classCodeSql(spec, b, 'gprs', [])}
+  return `(CASE WHEN x.roam_type = 'intl'::roam_type THEN ${classCodeSql(spec, b, 'gprs_intl', [])}
+    WHEN x.roam_type = 'none'::roam_type THEN ${classCodeSql(spec, b, 'gprs', [])}
     ELSE ${classCodeSql(spec, b, 'gprs', ['CAST(x.roam_type AS VARCHAR)'])} END)`;
 }
 
