@@ -20,8 +20,9 @@ export async function refreshCustomerFeatures(db: Db, progress: Progress = () =>
   await db.run(`
     INSERT INTO customer_features
     WITH span AS (
+      -- the bill months, or the calendar months the calls span (first to last, a min/max away)
       SELECT greatest(1, (SELECT count(DISTINCT bill_month) FROM bills),
-                         (SELECT count(DISTINCT year(start_time) * 12 + month(start_time)) FROM cdr_voice)) AS months,
+                         (SELECT coalesce(datediff('month', min(start_time), max(start_time)) + 1, 0) FROM cdr_voice)) AS months,
              ${dataEndSql} AS data_end
     ),
     voice AS (
@@ -36,7 +37,7 @@ export async function refreshCustomerFeatures(db: Db, progress: Progress = () =>
         sum(m) FILTER (WHERE roam_type IN ('inter'::roam_type, 'intl'::roam_type)) AS roam_inter_minutes,
         sum(m) FILTER (WHERE time_band = 'offpeak'::time_band) AS offpeak_minutes,
         sum(m) FILTER (WHERE is_vpmn) AS vpmn_minutes
-      FROM (SELECT subscriber_id, call_class, roam_type, ip_prefix, time_band, is_vpmn, (duration_s + 59) // 60 AS m FROM cdr_voice)
+      FROM (SELECT subscriber_id, call_class, roam_type, ip_prefix, time_band, is_vpmn, CAST((duration_s + 59) // 60 AS INTEGER) AS m FROM cdr_voice)
       GROUP BY subscriber_id
     ),
     sms AS (SELECT subscriber_id, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY subscriber_id),

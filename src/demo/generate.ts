@@ -60,7 +60,9 @@ function literal(values: readonly (string | number)[]): string {
 }
 
 // Constant pick-lists, inlined into the SQL as literals: DuckDB folds them once, where a
-// joined list column would be copied into every generated row.
+// joined list column would be copied into every generated row. A pick that fills an ENUM column
+// casts the list (CAST(list AS type[])), once, rather than each picked value; and enum columns
+// are compared with enum constants ('mt'::call_direction), or DuckDB casts every row to text.
 const lists = {
   personas: literal(weightedList(Object.fromEntries(personas.map((p) => [p.id, p.weight])), 200)),
   cities: literal(weightedList(Object.fromEntries(cities.map((c) => [c.code, c.weight])), 200)),
@@ -530,7 +532,7 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
          CAST(30 + floor(-ln(unit(x.h, 3)) * 600) AS INTEGER) AS duration_s,
          CAST(greatest(1, round(-ln(unit(x.g, 0)) * s.gprs_kb)) AS INTEGER) AS volume_kb,
          CASE WHEN (s.smart AND unit(x.g, 1) < 0.85) OR (NOT s.smart AND unit(x.g, 1) < 0.3) THEN 'cmnet'::apn ELSE 'cmwap'::apn END AS apn,
-         CASE WHEN s.fetion AND unit(x.g, 2) < 0.35 THEN 'fetion' ELSE pick(${lists.dataServices}, unit(x.g, 3)) END::data_service AS service,
+         CASE WHEN s.fetion AND unit(x.g, 2) < 0.35 THEN 'fetion'::data_service ELSE pick(CAST(${lists.dataServices} AS data_service[]), unit(x.g, 3)) END AS service,
          CASE WHEN unit(hash(x.g), 0) < s.roam_inter THEN 'inter'::roam_type
               WHEN unit(hash(x.g), 0) < s.roam_inter + s.roam_intra THEN 'intra'::roam_type ELSE 'none'::roam_type END AS roam_type,
          s.gprs_pack, s.gprs_rate
