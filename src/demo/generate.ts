@@ -59,6 +59,11 @@ function literal(values: readonly (string | number)[]): string {
   return `[${values.map((v) => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)).join(', ')}]`;
 }
 
+/** Equal weights for each of these values. */
+function evenly(values: readonly string[]): Record<string, number> {
+  return Object.fromEntries(values.map((v) => [v, 1]));
+}
+
 // Constant pick-lists, inlined into the SQL as literals: DuckDB folds them once, where a
 // joined list column would be copied into every generated row. A pick that fills an ENUM column
 // casts the list (CAST(list AS type[])), once, rather than each picked value; and enum columns
@@ -248,16 +253,14 @@ async function referenceData(tx: ConnectionDb, o: { subscribers: number; seed: n
   );
   await tempTable(tx, 'gen_plan', plans.map((p) => ({ ...p })));
   await tempTable(tx, 'gen_service', services.map((s, i) => ({ ...s, idx: i + 1 })));
-  // weighted choices keyed by persona (plans, channels), contact type (business) or site (pages):
+  // weighted choices keyed by persona (plans, channels) or contact type (business):
   // 100 slots each, picked by an equality join on a uniform slot number
   const slots = (list: string, key: string, weights: Record<string, number>) =>
     weightedList(weights).map((value, slot) => ({ list, key, slot, value }));
-  const evenly = (values: string[]) => Object.fromEntries(values.map((v) => [v, 1]));
   await tempTable(tx, 'gen_choice', [
     ...personas.flatMap((p) => slots('plan', p.id, p.plans)),
     ...personas.flatMap((p) => slots('channel', p.id, p.channels)),
     ...Object.entries(contactBusinesses).flatMap(([type, list]) => slots('business', type, evenly(list))),
-    ...Object.entries(webPages).flatMap(([site, pages]) => slots('page', site, evenly(pages))),
   ]);
   await tx.run(`CREATE OR REPLACE TEMP TABLE gen_month AS
     SELECT m, CAST(month || '-01' AS TIMESTAMP) AS month_start,
@@ -684,16 +687,17 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
              FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid)
      ),
      sited AS (
-       SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN 'fetion'
-                        WHEN NOT v.handset_wap AND pick(${lists.sites}, unit(v.h, 1)) = 'wap' THEN 'online_hall'
-                        ELSE pick(${lists.sites}, unit(v.h, 1)) END AS site
+       SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN 'fetion'::web_site
+                        WHEN NOT v.handset_wap AND pick(CAST(${lists.sites} AS web_site[]), unit(v.h, 1)) = 'wap'::web_site THEN 'online_hall'::web_site
+                        ELSE pick(CAST(${lists.sites} AS web_site[]), unit(v.h, 1)) END AS site
        FROM visits v
      )
      SELECT s.sid, (SELECT min(month_start) FROM gen_month) + to_seconds(CAST(
           floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
           + floor(unit(hash(s.h), 1) * 3600) AS BIGINT)),
-       s.site::web_site, pg.value, CAST(5 + floor(-ln(unit(hash(s.h), 2)) * 90) AS INTEGER)
-     FROM sited s JOIN gen_choice pg ON pg.list = 'page' AND pg.key = s.site AND pg.slot = floor(unit(s.h, 3) * 100)`,
+       s.site, (CASE s.site ${Object.entries(webPages).map(([site, pages]) => `WHEN '${site}'::web_site THEN pick(${literal(weightedList(evenly(pages)))}, unit(s.h, 3))`).join(' ')} END),
+       CAST(5 + floor(-ln(unit(hash(s.h), 2)) * 90) AS INTEGER)
+     FROM sited s`,
     { seed },
   );
   await tx.run(
