@@ -169,9 +169,10 @@ describe('overview', () => {
     // ¥20–50 holds 2,000 and 4,500 fen; ¥150–200 holds 18,800
     const bins = Object.fromEntries(o.arpuHistogram.map((b: { fromFen: number; subscribers: number }) => [b.fromFen, b.subscribers]));
     expect(bins).toMatchObject({ 0: 0, 2000: 2, 15000: 1, 50000: 0 });
-    expect(o.monthly.map((m: { month: string; revenueFen: number }) => [m.month, m.revenueFen])).toEqual([
-      ['2026-09', 8870],
-      ['2026-10', 8800],
+    // calls rounded up to whole minutes (61 s is 2), messages sent, data in MB
+    expect(o.monthly).toEqual([
+      { month: '2026-09', revenueFen: 8870, voiceMinutes: 3, sms: 1, gprsMb: 0 },
+      { month: '2026-10', revenueFen: 8800, voiceMinutes: 2, sms: 0, gprsMb: 2 },
     ]);
     expect(o.channelVolumes.find((c: { channelId: string }) => c.channelId === 'agent')).toMatchObject({ contacts: 1, complaints: 1 });
   });
