@@ -13,7 +13,7 @@ import { demoCandidatePlans, storeDemoTariffPlans } from '../src/demo/plans.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
-import { startSimulation, type CustomerResult, type TariffRun } from '../src/tariffs/simulation.ts';
+import { dataMonths, startSimulation, type CustomerResult, type TariffRun } from '../src/tariffs/simulation.ts';
 import { tempStore } from './builders.ts';
 
 let store: Store;
@@ -384,5 +384,21 @@ describe('requests it refuses', () => {
     expect((await call('POST', '/api/tariffs/simulations', 'operator', { planIds: candidates, filter: businessTravellers })).statusCode).toBe(403);
     expect((await call('POST', '/api/tariffs/runs/1/push', 'analyst', {})).statusCode).toBe(403);
     expect((await call('GET', '/api/tariffs/plans', 'nobody')).statusCode).toBe(401);
+  });
+});
+
+describe('the data months a run re-rates', () => {
+  it("are the province's, else the three latest billed months", async () => {
+    const own = await tempStore('months');
+    try {
+      await own.run(`INSERT INTO bills (subscriber_id, bill_month, item, amount_fen) VALUES
+        (1, '2026-07-01', 'monthly_fee', 100), (1, '2026-08-01', 'monthly_fee', 100), (2, '2026-08-01', 'sms', 10),
+        (1, '2026-09-01', 'monthly_fee', 100), (1, '2026-10-01', 'monthly_fee', 100)`);
+      expect(await dataMonths(own)).toEqual(['2026-08', '2026-09', '2026-10']);
+      await own.run(`INSERT INTO province_meta VALUES ('data_months', '2026-09,2026-07,2026-08')`);
+      expect(await dataMonths(own)).toEqual(['2026-07', '2026-08', '2026-09']);
+    } finally {
+      await own.close();
+    }
   });
 });

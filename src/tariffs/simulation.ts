@@ -65,7 +65,7 @@ export interface PreparedSimulation {
 export async function dataMonths(db: Db): Promise<string[]> {
   const meta = await db.one<{ v: string }>(`SELECT value AS v FROM province_meta WHERE key = 'data_months'`);
   if (meta?.v) return meta.v.split(',').sort();
-  const rows = await db.query<{ m: string }>(`SELECT DISTINCT strftime(bill_month, '%Y-%m') AS m FROM bills ORDER BY m DESC LIMIT 3`);
+  const rows = await db.query<{ m: string }>(`SELECT strftime(bill_month, '%Y-%m') AS m FROM (SELECT DISTINCT bill_month FROM bills) ORDER BY bill_month DESC LIMIT 3`);
   return rows.map((r) => r.m).sort();
 }
 
