@@ -639,7 +639,7 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
        FROM events e
      )
      SELECT t.sid, t.i, t.h, t.g, t.event_type,
-       (SELECT min(month_start) FROM gen_month) + to_seconds(CAST(
+       make_timestamp((SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
           floor(unit(t.h, 1) * (SELECT sum(days) FROM gen_month)) * 86400
           + service_hour_of(unit(t.h, 2)) * 3600 + floor(unit(t.h, 3) * 3600) AS BIGINT)) AS event_time,
        CASE t.event_type
@@ -692,7 +692,7 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
                         ELSE pick(CAST(${lists.sites} AS web_site[]), unit(v.h, 1)) END AS site
        FROM visits v
      )
-     SELECT s.sid, (SELECT min(month_start) FROM gen_month) + to_seconds(CAST(
+     SELECT s.sid, make_timestamp((SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
           floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
           + floor(unit(hash(s.h), 1) * 3600) AS BIGINT)),
        s.site, (CASE s.site ${Object.entries(webPages).map(([site, pages]) => `WHEN '${site}'::web_site THEN pick(${literal(weightedList(evenly(pages)))}, unit(s.h, 3))`).join(' ')} END),
