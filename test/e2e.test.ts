@@ -295,8 +295,12 @@ describe('the console in a browser', () => {
 
     // the run is deleted from its page, after a confirmation
     await page.goto(`${baseUrl}/tariff-simulation?run=${runId}`);
+    await page.getByTestId('sim-summary').waitFor(); // the run has loaded: its button stays put
     await page.getByTestId('sim-delete').click();
+    await page.locator('.ant-popconfirm').waitFor();
+    const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/tariffs/runs/${runId}`));
     await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    expect((await deleted).status()).toBe(204);
     await page.waitForFunction(() => !new URL(location.href).searchParams.has('run'));
     const gone = await page.evaluate(async (url) => (await fetch(url, { headers: { authorization: `Bearer ${localStorage.getItem('yiti.token') ?? ''}` } })).status, `/api/tariffs/runs/${runId}`);
     expect(gone).toBe(404);
