@@ -223,7 +223,9 @@ describe('the console in a browser', () => {
     try {
       const adminPage = await signIn(admin, 'admin');
       await adminPage.goto(`${baseUrl}/customers/${customerId}`);
+      await adminPage.getByTestId('msisdn').waitFor(); // the profile has loaded: its button stays put
       await adminPage.getByTestId('reveal-button').click();
+      await adminPage.locator('.ant-popconfirm').waitFor();
       await adminPage.locator('.ant-popconfirm .ant-btn-primary').click();
       const revealed = adminPage.getByTestId('msisdn-revealed');
       await revealed.waitFor();
@@ -253,10 +255,11 @@ describe('the console in a browser', () => {
     expect(holders).toBeGreaterThan(0);
 
     await page.getByTestId('menu-tariffSimulation').click();
+    // type to filter, then click the option once it is listed (the plans load after the page)
     const choose = async (testId: string, typed: string) => {
       await page.getByTestId(testId).click();
       await page.keyboard.type(typed);
-      await page.keyboard.press('Enter');
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: typed }).first().click();
       await page.keyboard.press('Escape');
     };
     for (const id of ['GT_BIZ_128', 'GT_BIZ_188', 'GT_DATA_68']) await choose('sim-plans', `(${id})`);
