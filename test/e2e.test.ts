@@ -133,6 +133,17 @@ afterAll(async () => {
   if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
 });
 
+/**
+ * Chooses a Select's option by clicking its label once it is listed, and waits until it shows as
+ * chosen (keys pressed before the list opens or loads are lost). `typed` filters a searchable list first.
+ */
+async function pickOption(page: Page, testId: string, optionLabel: string, typed?: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  if (typed) await page.keyboard.type(typed);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
+  await page.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
+}
+
 describe('the console in a browser', () => {
   let planner: BrowserContext;
   let page: Page;
@@ -255,11 +266,9 @@ describe('the console in a browser', () => {
     expect(holders).toBeGreaterThan(0);
 
     await page.getByTestId('menu-tariffSimulation').click();
-    // type to filter, then click the option once it is listed (the plans load after the page)
-    const choose = async (testId: string, typed: string) => {
-      await page.getByTestId(testId).click();
-      await page.keyboard.type(typed);
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: typed }).first().click();
+    // plans are several choices: the list stays open until Escape
+    const choose = async (testId: string, planCode: string) => {
+      await pickOption(page, testId, planCode, planCode);
       await page.keyboard.press('Escape');
     };
     for (const id of ['GT_BIZ_128', 'GT_BIZ_188', 'GT_DATA_68']) await choose('sim-plans', `(${id})`);
@@ -318,13 +327,6 @@ describe('the console in a browser', () => {
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
   });
 });
-
-/** Chooses a Select's option by its label and waits until it shows as chosen (keys pressed before the list opens are lost). */
-async function pickOption(page: Page, testId: string, optionLabel: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
-  await page.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
-}
 
 describe('closed-loop campaigns in the console', () => {
   it('lets a planner write a draft in the step form and submit it, and an approver approve it from the inbox', async () => {

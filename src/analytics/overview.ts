@@ -2,6 +2,7 @@
 // contact volumes and monthly revenue/usage — the console's landing page.
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../store/store.ts';
+import { billedMinutesSql, monthNumberSql } from '../store/sql.ts';
 
 export const Overview = Type.Object({
   province: Type.Object({
@@ -23,9 +24,6 @@ export const Overview = Type.Object({
   ),
 });
 export type Overview = Static<typeof Overview>;
-
-/** A date or timestamp column's month as one number, year × 12 + month − 1. */
-const monthNumber = (column: string) => `(year(${column}) * 12 + month(${column}) - 1)`;
 
 /** ARPU histogram bin edges in fen (¥0–20, 20–50, …, 500+). */
 export const arpuBinEdgesFen = [0, 2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 50_000];
@@ -64,10 +62,10 @@ export async function overview(db: Db): Promise<Overview> {
     db.query<Overview['monthly'][number]>(
       // months as numbers (year × 12 + month − 1) until the end: formatting a date per CDR would
       // cost more than the whole scan
-      `WITH revenue AS (SELECT ${monthNumber('bill_month')} AS m, sum(amount_fen) AS fen FROM bills GROUP BY 1),
-         voice AS (SELECT ${monthNumber('start_time')} AS m, sum(CAST((duration_s + 59) // 60 AS INTEGER)) AS minutes FROM cdr_voice GROUP BY 1),
-         sms AS (SELECT ${monthNumber('sent_time')} AS m, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY 1),
-         gprs AS (SELECT ${monthNumber('start_time')} AS m, sum(volume_kb) AS kb FROM cdr_gprs GROUP BY 1)
+      `WITH revenue AS (SELECT ${monthNumberSql('bill_month')} AS m, sum(amount_fen) AS fen FROM bills GROUP BY 1),
+         voice AS (SELECT ${monthNumberSql('start_time')} AS m, sum(${billedMinutesSql('duration_s')}) AS minutes FROM cdr_voice GROUP BY 1),
+         sms AS (SELECT ${monthNumberSql('sent_time')} AS m, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY 1),
+         gprs AS (SELECT ${monthNumberSql('start_time')} AS m, sum(volume_kb) AS kb FROM cdr_gprs GROUP BY 1)
        SELECT strftime(make_date(CAST(m // 12 AS INTEGER), CAST(m % 12 + 1 AS INTEGER), 1), '%Y-%m') AS month,
          CAST(coalesce(revenue.fen, 0) AS BIGINT) AS "revenueFen",
          CAST(coalesce(voice.minutes, 0) AS BIGINT) AS "voiceMinutes", CAST(coalesce(sms.n, 0) AS BIGINT) AS sms,

@@ -3,6 +3,7 @@
 import type { Db } from '../store/store.ts';
 import { NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
+import { billedMinutesSql } from '../store/sql.ts';
 import { maskMsisdn } from './msisdn.ts';
 import type {
   ContactTimeline,
@@ -106,18 +107,19 @@ export async function holdingsOf(db: Db, subscriberId: number): Promise<Holding[
 
 /** Usage per month from the CDRs; months with no usage at all are absent. */
 export async function usageOf(db: Db, subscriberId: number): Promise<MonthlyUsage[]> {
+  const minutes = billedMinutesSql('duration_s');
   return db.query<MonthlyUsage>(
     `WITH voice AS (
        SELECT strftime(start_time, '%Y-%m') AS month, count(*) AS calls,
-         sum(ceil(duration_s / 60.0)) AS minutes,
-         sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class = 'local' AND roam_type = 'none') AS local_minutes,
-         sum(ceil(duration_s / 60.0)) FILTER (WHERE call_class <> 'local') AS ld_minutes,
-         sum(ceil(duration_s / 60.0)) FILTER (WHERE roam_type <> 'none') AS roam_minutes
+         sum(${minutes}) AS minutes,
+         sum(${minutes}) FILTER (WHERE call_class = 'local' AND roam_type = 'none') AS local_minutes,
+         sum(${minutes}) FILTER (WHERE call_class <> 'local') AS ld_minutes,
+         sum(${minutes}) FILTER (WHERE roam_type <> 'none') AS roam_minutes
        FROM cdr_voice WHERE subscriber_id = $id GROUP BY 1),
      sms AS (SELECT strftime(sent_time, '%Y-%m') AS month, count(*) AS n FROM cdr_sms WHERE subscriber_id = $id AND direction = 'mo' GROUP BY 1),
      mms AS (SELECT strftime(sent_time, '%Y-%m') AS month, count(*) AS n FROM cdr_mms WHERE subscriber_id = $id AND direction = 'mo' GROUP BY 1),
      gprs AS (SELECT strftime(start_time, '%Y-%m') AS month, sum(volume_kb) AS kb FROM cdr_gprs WHERE subscriber_id = $id GROUP BY 1),
-     wlan AS (SELECT strftime(start_time, '%Y-%m') AS month, sum(ceil(duration_s / 60.0)) AS minutes FROM cdr_wlan WHERE subscriber_id = $id GROUP BY 1),
+     wlan AS (SELECT strftime(start_time, '%Y-%m') AS month, sum(${minutes}) AS minutes FROM cdr_wlan WHERE subscriber_id = $id GROUP BY 1),
      months AS (SELECT month FROM voice UNION SELECT month FROM sms UNION SELECT month FROM mms
                 UNION SELECT month FROM gprs UNION SELECT month FROM wlan)
      SELECT m.month,

@@ -1,5 +1,6 @@
 // Builds customer_features: each subscriber's monthly-average behaviour over the data months
 // (usage by class, bill, VAS, contacts). Rebuilt in one SQL statement after data changes.
+import { billedMinutesSql } from '../store/sql.ts';
 import type { Db } from '../store/store.ts';
 import type { Progress } from '../jobs/jobs.ts';
 
@@ -26,7 +27,6 @@ export async function refreshCustomerFeatures(db: Db, progress: Progress = () =>
              ${dataEndSql} AS data_end
     ),
     voice AS (
-      -- call minutes as billed: each call rounded up to a whole minute
       SELECT subscriber_id, count(*) AS calls,
         sum(m) AS minutes,
         sum(m) FILTER (WHERE call_class = 'local'::call_class AND roam_type = 'none'::roam_type) AS local_minutes,
@@ -37,7 +37,7 @@ export async function refreshCustomerFeatures(db: Db, progress: Progress = () =>
         sum(m) FILTER (WHERE roam_type IN ('inter'::roam_type, 'intl'::roam_type)) AS roam_inter_minutes,
         sum(m) FILTER (WHERE time_band = 'offpeak'::time_band) AS offpeak_minutes,
         sum(m) FILTER (WHERE is_vpmn) AS vpmn_minutes
-      FROM (SELECT subscriber_id, call_class, roam_type, ip_prefix, time_band, is_vpmn, CAST((duration_s + 59) // 60 AS INTEGER) AS m FROM cdr_voice)
+      FROM (SELECT subscriber_id, call_class, roam_type, ip_prefix, time_band, is_vpmn, ${billedMinutesSql('duration_s')} AS m FROM cdr_voice)
       GROUP BY subscriber_id
     ),
     sms AS (SELECT subscriber_id, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY subscriber_id),
@@ -46,7 +46,7 @@ export async function refreshCustomerFeatures(db: Db, progress: Progress = () =>
       SELECT subscriber_id, sum(volume_kb) / 1024.0 AS mb, sum(volume_kb) FILTER (WHERE service = 'fetion'::data_service) / 1024.0 AS fetion_mb
       FROM cdr_gprs GROUP BY subscriber_id
     ),
-    wlan AS (SELECT subscriber_id, sum((duration_s + 59) // 60) AS minutes FROM cdr_wlan GROUP BY subscriber_id),
+    wlan AS (SELECT subscriber_id, sum(${billedMinutesSql('duration_s')}) AS minutes FROM cdr_wlan GROUP BY subscriber_id),
     bill AS (SELECT subscriber_id, sum(amount_fen) AS fen FROM bills GROUP BY subscriber_id),
     vas AS (
       SELECT h.subscriber_id, count(*) AS n FROM holdings h JOIN products p USING (product_id)

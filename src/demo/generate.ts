@@ -5,6 +5,7 @@
 import type { Progress } from '../jobs/jobs.ts';
 import { refreshCustomerFeatures } from '../customers/features.ts';
 import { InvalidInput } from '../store/errors.ts';
+import { billedMinutesSql } from '../store/sql.ts';
 import type { ConnectionDb, Db, Store } from '../store/store.ts';
 import { storeDemoTariffPlans } from './plans.ts';
 import {
@@ -65,9 +66,9 @@ function evenly(values: readonly string[]): Record<string, number> {
 }
 
 // Constant pick-lists, inlined into the SQL as literals: DuckDB folds them once, where a
-// joined list column would be copied into every generated row. A pick that fills an ENUM column
-// casts the list (CAST(list AS type[])), once, rather than each picked value; and enum columns
-// are compared with enum constants ('mt'::call_direction), or DuckDB casts every row to text.
+// joined list column would be copied into every generated row. A list that fills an ENUM column
+// is cast to the enum once, here, rather than each picked value; and enum columns are compared
+// with enum constants ('mt'::call_direction), or DuckDB casts every row to text.
 const lists = {
   personas: literal(weightedList(Object.fromEntries(personas.map((p) => [p.id, p.weight])), 200)),
   cities: literal(weightedList(Object.fromEntries(cities.map((c) => [c.code, c.weight])), 200)),
@@ -79,8 +80,8 @@ const lists = {
   smartHandsets: literal(handsetBrands.smart),
   basicHandsets: literal(handsetBrands.basic),
   industries: literal(groupIndustries),
-  dataServices: literal(weightedList(dataServices)),
-  sites: literal(weightedList(siteWeights)),
+  dataServices: `CAST(${literal(weightedList(dataServices))} AS data_service[])`,
+  sites: `CAST(${literal(weightedList(siteWeights))} AS web_site[])`,
   ivrPaths: literal(ivrPaths.filter((p) => !p.endsWith('0'))),
   agentPaths: literal(ivrPaths.filter((p) => p.endsWith('0'))),
 };
@@ -458,7 +459,7 @@ async function generateVoice(tx: ConnectionDb, seed: number): Promise<void> {
        SELECT *,
          CASE WHEN call_class = 'dld'::call_class AND v < ip_share THEN (CASE WHEN v < ip_share * 0.3 THEN '12593' ELSE '17951' END) END AS ip_prefix,
          call_class = 'local'::call_class AND roam_type = 'none'::roam_type AND vpmn AND v < 0.35 AS vpmn_call,
-         CAST(ceil(duration_s / 60.0) AS INTEGER) AS minutes
+         ${billedMinutesSql('duration_s')} AS minutes
        FROM drawn
      )
      SELECT c.sid, c.start_time, c.duration_s, c.direction, c.call_class,
@@ -535,7 +536,7 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
          CAST(30 + floor(-ln(unit(x.h, 3)) * 600) AS INTEGER) AS duration_s,
          CAST(greatest(1, round(-ln(unit(x.g, 0)) * s.gprs_kb)) AS INTEGER) AS volume_kb,
          CASE WHEN (s.smart AND unit(x.g, 1) < 0.85) OR (NOT s.smart AND unit(x.g, 1) < 0.3) THEN 'cmnet'::apn ELSE 'cmwap'::apn END AS apn,
-         CASE WHEN s.fetion AND unit(x.g, 2) < 0.35 THEN 'fetion'::data_service ELSE pick(CAST(${lists.dataServices} AS data_service[]), unit(x.g, 3)) END AS service,
+         CASE WHEN s.fetion AND unit(x.g, 2) < 0.35 THEN 'fetion'::data_service ELSE pick(${lists.dataServices}, unit(x.g, 3)) END AS service,
          CASE WHEN unit(hash(x.g), 0) < s.roam_inter THEN 'inter'::roam_type
               WHEN unit(hash(x.g), 0) < s.roam_inter + s.roam_intra THEN 'intra'::roam_type ELSE 'none'::roam_type END AS roam_type,
          s.gprs_pack, s.gprs_rate
@@ -555,7 +556,7 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
      SELECT x.sid, moment(x.month_us, x.days, service_hour_of(unit(x.h, 1)), x.h), x.duration_s,
        CAST(greatest(1, round(-ln(unit(x.g, 0)) * 8000)) AS INTEGER),
        CASE WHEN unit(x.g, 1) < 0.8 THEN sub.city_code ELSE pick(${lists.interCities}, unit(x.g, 2)) END,
-       CAST(ceil(x.duration_s / 60.0) * s.wlan_rate AS INTEGER)
+       CAST(${billedMinutesSql('x.duration_s')} * s.wlan_rate AS INTEGER)
      FROM sessions x JOIN gen_sub s USING (sid) JOIN subscribers sub ON sub.subscriber_id = x.sid`,
     { seed },
   );
@@ -688,8 +689,8 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
      ),
      sited AS (
        SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN 'fetion'::web_site
-                        WHEN NOT v.handset_wap AND pick(CAST(${lists.sites} AS web_site[]), unit(v.h, 1)) = 'wap'::web_site THEN 'online_hall'::web_site
-                        ELSE pick(CAST(${lists.sites} AS web_site[]), unit(v.h, 1)) END AS site
+                        WHEN NOT v.handset_wap AND pick(${lists.sites}, unit(v.h, 1)) = 'wap'::web_site THEN 'online_hall'::web_site
+                        ELSE pick(${lists.sites}, unit(v.h, 1)) END AS site
        FROM visits v
      )
      SELECT s.sid, make_timestamp((SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(

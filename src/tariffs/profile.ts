@@ -4,6 +4,7 @@
 // rounds calls). Time cells are the coarsest partition of the week on which every candidate
 // plan's band is constant. Calls crossing a cell boundary under a splitting plan come back one
 // by one ("residuals") so the pricer can rate them exactly.
+import { monthNumberSql } from '../store/sql.ts';
 import type { Db, SqlParams } from '../store/store.ts';
 import { exact } from './charges.ts';
 import { classChain, classRoots, domainOf, type BillLine, type ClassRoot, type Domain } from './classes.ts';
@@ -512,7 +513,7 @@ function billsSql(target: ProfileTarget, months: string[]): { sql: string; param
   if (range) where.push(`b.subscriber_id BETWEEN ${b.int(range.lo)} AND ${b.int(range.hi)}`);
   const sql = `
     SELECT CAST(sid AS INTEGER) AS sid, month, CAST(enum_code(item) AS INTEGER) AS item, CAST(amount AS DOUBLE) AS amount FROM (
-      SELECT b.subscriber_id AS sid, CAST(year(b.bill_month) * 12 + month(b.bill_month) - 1 AS INTEGER) AS month, b.item, sum(b.amount_fen) AS amount
+      SELECT b.subscriber_id AS sid, CAST(${monthNumberSql('b.bill_month')} AS INTEGER) AS month, b.item, sum(b.amount_fen) AS amount
       FROM bills b WHERE ${where.join(' AND ')}
       GROUP BY ALL)
     ORDER BY sid, month, item`;

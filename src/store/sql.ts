@@ -1,0 +1,8 @@
+// SQL fragments for rules that queries in several modules share. Each takes a column (or
+// expression) from the caller's own SQL text, never input.
+
+/** A date or timestamp's month as one number, year × 12 + month − 1: consecutive months are consecutive numbers. */
+export const monthNumberSql = (column: string): string => `(year(${column}) * 12 + month(${column}) - 1)`;
+
+/** A duration in seconds as billed minutes: each call rounded up to a whole minute, in integer arithmetic. */
+export const billedMinutesSql = (seconds: string): string => `CAST((${seconds} + 59) // 60 AS INTEGER)`;
