@@ -176,6 +176,24 @@ describe('overview', () => {
     ]);
     expect(o.channelVolumes.find((c: { channelId: string }) => c.channelId === 'agent')).toMatchObject({ contacts: 1, complaints: 1 });
   });
+
+  it('counts CDRs appended after it was first shown (its usage is computed once per state of the CDR tables)', async () => {
+    const before = (await get('/api/overview')).json();
+    await store.run(`INSERT INTO cdr_voice (subscriber_id, start_time, duration_s, direction, call_class, time_band, roam_type, charge_fen) VALUES
+      (2, '2026-10-09 09:00:00', 45, 'mo', 'local', 'peak', 'none', 20), (2, '2026-11-01 09:00:00', 125, 'mo', 'local', 'peak', 'none', 60)`);
+    try {
+      const after = (await get('/api/overview')).json();
+      expect(after.monthly).toEqual([
+        before.monthly[0],
+        { ...before.monthly[1], voiceMinutes: before.monthly[1].voiceMinutes + 1 },
+        // a month with calls and no bill yet
+        { month: '2026-11', revenueFen: 0, voiceMinutes: 3, sms: 0, gprsMb: 0 },
+      ]);
+    } finally {
+      await store.run('DELETE FROM cdr_voice WHERE subscriber_id = 2');
+    }
+    expect((await get('/api/overview')).json().monthly).toEqual(before.monthly);
+  });
 });
 
 describe('platform', () => {

@@ -8,6 +8,7 @@ import { DatabaseLocked } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
 import { scheduleTagRecompute } from '../models/tags.ts';
+import { overview } from '../analytics/overview.ts';
 import type { ServerContext } from './context.ts';
 
 async function isEmptyProvince(store: Store): Promise<boolean> {
@@ -15,6 +16,11 @@ async function isEmptyProvince(store: Store): Promise<boolean> {
     'SELECT (SELECT count(*) FROM subscribers) AS subscribers, (SELECT count(*) FROM import_batches) AS batches',
   );
   return row?.subscribers === 0 && row?.batches === 0;
+}
+
+/** Computes the overview once in the background, so that the console's first page opens at once on a large province. */
+function primeOverview(store: Store): void {
+  overview(store).catch((error: Error) => console.error(`Preparing the overview failed: ${error.message}`));
 }
 
 async function main(): Promise<void> {
@@ -49,6 +55,7 @@ async function main(): Promise<void> {
       (summary) => {
         context.startup.jobId = null;
         console.log(`Demo province ready (${JSON.stringify(summary)}).`);
+        primeOverview(store);
       },
       (error: Error) => {
         context.startup.error = `Demo generation failed: ${error.message}`;
@@ -68,6 +75,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 
   await app.listen({ host: config.host, port: config.port });
+  if (context.startup.jobId === null) primeOverview(store);
   console.log(`Yiti console: http://localhost:${config.port}  (API docs: http://localhost:${config.port}/docs)`);
 }
 
