@@ -4,6 +4,7 @@
 // (worklists.ts). Every hand-over is a row of deliveries, with its status.
 import { Type, type Static } from '@sinclair/typebox';
 import { getCampaignRow } from '../campaigns/campaigns.ts';
+import { maskMsisdnSql } from '../customers/msisdn.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
 import type { ConnectionDb, Db, Store } from '../store/store.ts';
 import { outboxStamp, writeManifest, writeOutboxFile } from './outbox.ts';
@@ -238,9 +239,7 @@ export async function deliverWave(store: Store, outbox: string, list: WaveList, 
   if (list.rows.some((r) => (worklistChannels as readonly string[]).includes(r.channelId))) await requireOperators(store);
   const createdAt = new Date();
   const folderName = `campaign-${list.campaignId}-wave-${list.waveNo}-${outboxStamp(createdAt)}`;
-  const msisdn = who.revealPii
-    ? 's.msisdn'
-    : `CASE WHEN length(s.msisdn) <= 7 THEN repeat('*', length(s.msisdn)) ELSE left(s.msisdn, 3) || repeat('*', length(s.msisdn) - 7) || right(s.msisdn, 4) END`;
+  const msisdn = who.revealPii ? 's.msisdn' : maskMsisdnSql('s.msisdn');
 
   const { ids, manifests } = await store.withConnection(async (c) => {
     try {

@@ -6,3 +6,7 @@ export function maskMsisdn(msisdn: string): string {
   if (msisdn.length <= 7) return '*'.repeat(msisdn.length);
   return `${msisdn.slice(0, 3)}${'*'.repeat(msisdn.length - 7)}${msisdn.slice(-4)}`;
 }
+
+/** `maskMsisdn` in SQL, for exports written by DuckDB. */
+export const maskMsisdnSql = (column: string): string =>
+  `(CASE WHEN length(${column}) <= 7 THEN repeat('*', length(${column})) ELSE left(${column}, 3) || repeat('*', length(${column}) - 7) || right(${column}, 4) END)`;

@@ -6,3 +6,10 @@ export const monthNumberSql = (column: string): string => `(year(${column}) * 12
 
 /** A duration in seconds as billed minutes: each call rounded up to a whole minute, in integer arithmetic. */
 export const billedMinutesSql = (seconds: string): string => `CAST((${seconds} + 59) // 60 AS INTEGER)`;
+
+/** A text value as one CSV field (empty for NULL; quoted, with its quotes doubled, when it holds a quote, comma or line break). */
+export const csvFieldSql = (text: string): string =>
+  `(CASE WHEN regexp_matches(coalesce(${text}, ''), '[",\r\n]') THEN '"' || replace(${text}, '"', '""') || '"' ELSE coalesce(${text}, '') END)`;
+
+/** Fen as yuan with two decimals (12345 → 123.45), empty for NULL. */
+export const yuanTextSql = (fen: string): string => `coalesce(printf('%.2f', ${fen} / 100), '')`;

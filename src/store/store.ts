@@ -30,6 +30,11 @@ export interface Db {
    * value), others as arrays of DuckDB values (VARCHAR: strings or null).
    */
   columns(sql: string, params?: SqlParams): Promise<Array<Float64Array | unknown[]>>;
+  /**
+   * The result streamed in batches of rows (a DuckDB chunk each), for reads too large to hold:
+   * the query runs once, and rows are converted as they are consumed.
+   */
+  stream<T = Row>(sql: string, params?: SqlParams): AsyncGenerator<T[]>;
 }
 
 // Integers come back as numbers (ids and fen amounts are far below 2^53), decimals as
@@ -75,6 +80,11 @@ class ConnectionDb implements Db {
 
   async run(sql: string, params?: SqlParams): Promise<void> {
     await this.connection.run(sql, normalizeParams(params) as never);
+  }
+
+  async *stream<T = Row>(sql: string, params?: SqlParams): AsyncGenerator<T[]> {
+    const result = await this.connection.stream(sql, normalizeParams(params) as never);
+    for await (const rows of result.yieldConvertedRowObjects(plain)) yield rows as T[];
   }
 
   async columns(sql: string, params?: SqlParams): Promise<Array<Float64Array | unknown[]>> {
@@ -194,6 +204,16 @@ export class Store implements Db {
 
   columns(sql: string, params?: SqlParams): Promise<Array<Float64Array | unknown[]>> {
     return this.withConnection((c) => c.columns(sql, params));
+  }
+
+  /** Holds one connection until the stream is consumed or abandoned. */
+  async *stream<T = Row>(sql: string, params?: SqlParams): AsyncGenerator<T[]> {
+    const c = await this.acquire();
+    try {
+      yield* c.stream<T>(sql, params);
+    } finally {
+      this.release(c);
+    }
   }
 
   /** All-or-nothing: commits when fn resolves, rolls back when it throws. */

@@ -5,10 +5,11 @@
 // memory stays flat at any size); every customer's result is stored for paging and export.
 import { Type, type Static } from '@sinclair/typebox';
 import { compileSegment, getSegment, segmentMembersSql } from '../customers/segments.ts';
-import { maskMsisdn } from '../customers/msisdn.ts';
+import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
+import { csvFieldSql, yuanTextSql } from '../store/sql.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
@@ -572,11 +573,10 @@ export function csvField(value: unknown): string {
 }
 export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
 
-const yuanText = (fen: number | null) => (fen === null ? '' : (fen / 100).toFixed(2));
-
 /**
- * The run's results as CSV lines (header first), in pages so that a million rows never sit in
- * memory at once. Numbers are masked unless `revealPii`.
+ * The run's results as CSV text (header first), streamed: DuckDB sorts the run once and writes
+ * each line, so that a million rows never sit in memory as objects. Numbers are masked unless
+ * `revealPii`.
  */
 export async function* runResultsCsv(db: Db, runId: number, q: Partial<ResultQuery>, opts: { revealPii: boolean }): AsyncGenerator<string> {
   const run = await getRun(db, runId);
@@ -586,23 +586,23 @@ export async function* runResultsCsv(db: Db, runId: number, q: Partial<ResultQue
     'outcome', 'best_plans', 'recommended', 'best_yuan', 'saving_yuan', 'revenue_change_yuan', 'reference_months',
   ]);
   const { where, params } = resultFilter(runId, q);
-  const page = 10_000;
-  for (let offset = 0; ; offset += page) {
-    const rows = await db.query<ResultSqlRow>(
-      `SELECT ${resultColumns} FROM tariff_run_results r JOIN subscribers s USING (subscriber_id) WHERE ${where}
-       ORDER BY r.saving_fen DESC, r.subscriber_id LIMIT $limit OFFSET $offset`,
-      { ...params, limit: page, offset },
-    );
+  const fields = [
+    'r.subscriber_id', csvFieldSql(opts.revealPii ? 's.msisdn' : maskMsisdnSql('s.msisdn')), 'CAST(s.brand AS VARCHAR)', csvFieldSql('s.city_code'), csvFieldSql('r.current_plan_id'),
+    'r.months_billed', yuanTextSql('r.current_fen'),
+    ...run.planIds.map((_, i) => yuanTextSql(`r.costs[${i + 1}]`)),
+    csvFieldSql('r.outcome'), csvFieldSql(`array_to_string(r.best_plan_ids, ' ')`), csvFieldSql(`array_to_string(r.recommended, ' ')`),
+    yuanTextSql('r.best_fen'), yuanTextSql('r.saving_fen'), yuanTextSql('r.revenue_change_fen'), 'r.reference_months',
+  ];
+  const lines = db.stream<{ line: string }>(
+    `SELECT concat_ws(',', ${fields.join(', ')}) || chr(13) || chr(10) AS line
+     FROM tariff_run_results r JOIN subscribers s USING (subscriber_id) WHERE ${where}
+     ORDER BY r.saving_fen DESC, r.subscriber_id`,
+    params,
+  );
+  for await (const batch of lines) {
     let chunk = '';
-    for (const r of rows) {
-      chunk += csvLine([
-        r.subscriberId, opts.revealPii ? r.msisdn : maskMsisdn(r.msisdn), r.brand, r.cityCode, r.currentPlanId, r.monthsBilled, yuanText(r.currentFen),
-        ...r.costs.map(yuanText),
-        r.outcome, r.bestPlanIds, r.recommended, yuanText(r.bestFen), yuanText(r.savingFen), yuanText(r.revenueChangeFen), r.referenceMonths,
-      ]);
-    }
-    if (chunk) yield chunk;
-    if (rows.length < page) return;
+    for (const r of batch) chunk += r.line;
+    yield chunk;
   }
 }
 
