@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverWave, recordDelivery, targetWaveList, type WaveDeliveryResult } from '../src/channels/delivery.ts';
-import { writeOutboxBytes } from '../src/channels/outbox.ts';
+import { writeOutboxBytes, writeOutboxFiles } from '../src/channels/outbox.ts';
 import { backoffDelay, pushDelivery, setEndpoint } from '../src/channels/push.ts';
 import { hashPassword } from '../src/auth/users.ts';
 import type { Store } from '../src/store/store.ts';
@@ -176,6 +176,25 @@ describe('delivering a wave over HTTP', () => {
     expect(fs.existsSync(path.join(outbox, file))).toBe(true);
     const unknownWave = await world.client.call('planner', 'POST', `/api/campaigns/${id}/waves/9/deliver`);
     expect(unknownWave.body).toMatchObject({ code: 'UNKNOWN_WAVE', field: 'waveNo' });
+  });
+});
+
+describe('outbox files written in one pass', () => {
+  it('publishes every list with its hash, or none of them when the writing fails', async () => {
+    const names = ['one-pass/a.csv', 'one-pass/b.csv'];
+    const files = await writeOutboxFiles(outbox, names, (temps) => temps.forEach((temp, i) => fs.writeFileSync(temp, `list ${i}\n`)));
+    expect(files.map((f) => f.file)).toEqual(names);
+    files.forEach((f, i) => {
+      const bytes = fs.readFileSync(path.join(outbox, f.file));
+      expect(bytes.toString()).toBe(`list ${i}\n`);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(f.sha256);
+    });
+    const failing = writeOutboxFiles(outbox, ['half/a.csv', 'half/b.csv'], (temps) => {
+      fs.writeFileSync(temps[0], 'written');
+      throw new Error('the second list could not be read');
+    });
+    await expect(failing).rejects.toThrow('the second list could not be read');
+    expect(fs.readdirSync(path.join(outbox, 'half'))).toEqual([]);
   });
 });
 

@@ -48,17 +48,28 @@ function publish(temp: string, target: string): void {
  * with DuckDB's COPY), then the file is hashed and renamed into place.
  */
 export async function writeOutboxFile(outbox: string, relative: string, write: (tempPath: string) => Promise<void> | void): Promise<OutboxFile> {
-  const target = resolveIn(outbox, relative);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`);
+  const [file] = await writeOutboxFiles(outbox, [relative], ([temp]) => write(temp));
+  return file;
+}
+
+/**
+ * Writes several outbox files in one go (lists filled by one pass over their rows): each to a
+ * temp path, then each hashed and renamed into place; on failure none appears.
+ */
+export async function writeOutboxFiles(outbox: string, relatives: string[], write: (tempPaths: string[]) => Promise<void> | void): Promise<OutboxFile[]> {
+  const targets = relatives.map((relative) => resolveIn(outbox, relative));
+  for (const target of targets) fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temps = targets.map((target) => path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`));
   try {
-    await write(temp);
-    const sha256 = await sha256OfFile(temp);
-    const bytes = fs.statSync(temp).size;
-    publish(temp, target);
-    return { file: relative.split(path.sep).join('/'), sha256, bytes };
+    await write(temps);
+    const files: OutboxFile[] = [];
+    for (const [i, temp] of temps.entries()) {
+      files.push({ file: relatives[i].split(path.sep).join('/'), sha256: await sha256OfFile(temp), bytes: fs.statSync(temp).size });
+    }
+    temps.forEach((temp, i) => publish(temp, targets[i]));
+    return files;
   } catch (error) {
-    fs.rmSync(temp, { force: true });
+    for (const temp of temps) fs.rmSync(temp, { force: true });
     throw error;
   }
 }

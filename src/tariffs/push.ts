@@ -2,16 +2,19 @@
 // §2.2.1.7: online hall first, store desk, outbound call): one CSV per channel with the before/
 // after comparison, and a manifest with its row count and SHA-256, in an outbox folder next to
 // the database, written by the channels' outbox writer (atomic) and recorded as deliveries.
+import { once } from 'node:events';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
 import { recordDelivery } from '../channels/delivery.ts';
-import { outboxStamp, writeManifest, writeOutboxBytes } from '../channels/outbox.ts';
-import { maskMsisdn } from '../customers/msisdn.ts';
+import { outboxStamp, writeManifest, writeOutboxFiles } from '../channels/outbox.ts';
+import { maskMsisdnSql } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
 import { unpackNotes, type Note } from './pricing.ts';
-import { csvLine, getRun, resultColumns, type ResultSqlRow } from './simulation.ts';
+import { csvFieldSql, yuanTextSql } from '../store/sql.ts';
+import { csvField, csvLine, getRun } from './simulation.ts';
 
 export const pushChannels = ['web', 'store', 'outbound'] as const;
 export type PushChannel = (typeof pushChannels)[number];
@@ -77,54 +80,74 @@ export async function pushRecommendations(
 ): Promise<{ folder: string; manifests: PushManifest[] }> {
   const run = await getRun(db, runId);
   if (run.status !== 'succeeded') throw new Conflict(`Run ${runId} has not finished (${run.status}); push it when it has succeeded`, { code: 'RUN_NOT_READY' });
-  const names = new Map(
-    (await db.query<{ id: string; zh: string; en: string }>(`SELECT product_id AS id, name_zh AS zh, name_en AS en FROM products WHERE kind = 'tariff_plan'`)).map((p) => [p.id, p]),
-  );
   const createdAt = new Date();
   const folderName = `tariff-run-${runId}-${outboxStamp(createdAt)}`;
   const outbox = outboxDir(dbFile);
   const folder = path.join(outbox, folderName);
+  // each month's figure is the run's total over the months billed, rounded like Math.round
+  const monthly = (fen: string) => yuanTextSql(`floor(${fen} / greatest(1, r.months_billed) + 0.5)`);
+  const best = 'r.best_plan_ids[1]';
+  // every column but the last in SQL, one line per customer; the changes come from the notes
+  const head = [
+    'r.subscriber_id', csvFieldSql(who.revealPii ? 's.msisdn' : maskMsisdnSql('s.msisdn')), 'CAST(s.brand AS VARCHAR)', csvFieldSql('s.city_code'),
+    csvFieldSql('r.current_plan_id'), monthly('r.current_fen'), csvFieldSql(best), csvFieldSql(`coalesce(p.name_zh, ${best})`),
+    csvFieldSql(`coalesce(p.name_en, ${best})`), monthly('coalesce(r.best_fen, 0)'), monthly('r.saving_fen'), yuanTextSql('r.saving_fen'),
+    'r.months_billed', csvFieldSql(`array_to_string(list_filter(r.recommended, id -> id <> ${best}), ' ')`),
+  ];
+  // one pass over the run's sub-optimal customers writes every channel's list
+  const rows = request.channels.map(() => 0);
+  const files = await writeOutboxFiles(
+    outbox,
+    request.channels.map((channel) => `${folderName}/${channel}.csv`),
+    async (temps) => {
+      const outs = temps.map((temp) => fs.createWriteStream(temp));
+      const finished = Promise.all(outs.map((out) => once(out, 'finish')));
+      try {
+        const header = '\uFEFF' + csvLine(columns);
+        for (const out of outs) out.write(header);
+        const lines = db.stream<{ head: string; notes: string | null; reachable: boolean }>(
+          `SELECT concat_ws(',', ${head.join(', ')}) AS head, CAST(r.notes AS VARCHAR) AS notes, NOT s.dnd AND s.status = 'active' AS reachable
+           FROM tariff_run_results r JOIN subscribers s USING (subscriber_id)
+             LEFT JOIN products p ON p.product_id = ${best} AND p.kind = 'tariff_plan'
+           WHERE r.run_id = $run AND r.outcome = 'better' ORDER BY r.saving_fen DESC, r.subscriber_id`,
+          { run: runId },
+        );
+        for await (const batch of lines) {
+          let all = '';
+          let reachable = '';
+          let reached = 0;
+          for (const r of batch) {
+            const line = `${r.head},${csvField(changesText(unpackNotes(r.notes)))}\r\n`;
+            all += line;
+            if (r.reachable) {
+              reachable += line;
+              reached++;
+            }
+          }
+          // an outbound call may not reach a do-not-disturb or inactive line
+          const drained = request.channels.map((channel, i) => {
+            const text = channel === 'outbound' ? reachable : all;
+            rows[i] += channel === 'outbound' ? reached : batch.length;
+            return outs[i].write(text) ? null : once(outs[i], 'drain');
+          });
+          await Promise.all(drained);
+        }
+      } finally {
+        for (const out of outs) out.end();
+        await finished;
+      }
+    },
+  );
   const manifests: PushManifest[] = [];
-  for (const channel of request.channels) {
-    // an outbound call may not reach a do-not-disturb or inactive line
-    const extra = channel === 'outbound' ? "AND NOT s.dnd AND s.status = 'active'" : '';
-    const rows = await db.query<ResultSqlRow>(
-      `SELECT ${resultColumns} FROM tariff_run_results r JOIN subscribers s USING (subscriber_id)
-       WHERE r.run_id = $run AND r.outcome = 'better' ${extra} ORDER BY r.saving_fen DESC, r.subscriber_id`,
-      { run: runId },
-    );
-    let text = '\uFEFF' + csvLine(columns);
-    for (const r of rows) {
-      const best = r.bestPlanIds[0];
-      const plan = names.get(best);
-      const months = Math.max(1, r.monthsBilled);
-      const notes = unpackNotes(r.notes);
-      text += csvLine([
-        r.subscriberId,
-        who.revealPii ? r.msisdn : maskMsisdn(r.msisdn),
-        r.brand,
-        r.cityCode,
-        r.currentPlanId,
-        yuan(Math.round(r.currentFen / months)),
-        best,
-        plan?.zh ?? best,
-        plan?.en ?? best,
-        yuan(Math.round((r.bestFen ?? 0) / months)),
-        yuan(Math.round(r.savingFen / months)),
-        yuan(r.savingFen),
-        r.monthsBilled,
-        r.recommended.filter((p) => p !== best),
-        changesText(notes),
-      ]);
-    }
-    const written = await writeOutboxBytes(outbox, `${folderName}/${channel}.csv`, Buffer.from(text, 'utf8'));
+  for (const [i, channel] of request.channels.entries()) {
+    const written = files[i];
     const manifest: PushManifest = {
       kind: 'tariff_recommendations',
       runId,
       runName: run.name,
       channel,
       file: written.file,
-      rows: rows.length,
+      rows: rows[i],
       sha256: written.sha256,
       msisdn: who.revealPii ? 'full' : 'masked',
       months: run.months,
@@ -132,9 +155,9 @@ export async function pushRecommendations(
       createdBy: who.username,
       createdAt: createdAt.toISOString(),
     };
-    // the manifest last: a reader that sees it may trust the CSV is complete
+    // the manifest after its CSV: a reader that sees it may trust the CSV is complete
     await writeManifest(outbox, `${folderName}/${channel}.manifest.json`, manifest);
-    await recordDelivery(db, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'file', file: written.file, rows: rows.length, sha256: written.sha256, status: 'delivered', createdBy: who.username });
+    await recordDelivery(db, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'file', file: written.file, rows: rows[i], sha256: written.sha256, status: 'delivered', createdBy: who.username });
     manifests.push(manifest);
   }
   return { folder, manifests };
