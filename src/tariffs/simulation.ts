@@ -528,7 +528,7 @@ function resultFilter(runId: number, q: Partial<ResultQuery>): { where: string; 
     .when(q.outcome, 'outcome', 'r.outcome = $outcome')
     .when(q.bestPlanId, 'best', 'list_contains(r.best_plan_ids, $best)')
     .when(q.currentPlanId, 'current', 'r.current_plan_id = $current')
-    .when(q.brand, 'brand', 's.brand = $brand');
+    .when(q.brand, 'brand', 'r.subscriber_id IN (SELECT subscriber_id FROM subscribers WHERE brand = $brand)');
   return { where: filters.all, params: filters.params };
 }
 
@@ -545,12 +545,13 @@ function toResult(row: ResultSqlRow, planIds: string[], revealPii: boolean): Cus
 export async function listRunResults(db: Db, runId: number, q: ResultQuery, opts: { revealPii: boolean }): Promise<{ total: number; items: CustomerResult[] }> {
   const run = await getRun(db, runId);
   const { where, params } = resultFilter(runId, q);
-  const from = 'tariff_run_results r JOIN subscribers s USING (subscriber_id)';
-  const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM ${from} WHERE ${where}`, params);
+  const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM tariff_run_results r WHERE ${where}`, params);
+  // the page is chosen among the run's results alone; only its rows meet the subscribers
+  const order = `${sortColumns[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, r.subscriber_id`;
   const rows = await db.query<ResultSqlRow>(
-    `SELECT ${resultColumns} FROM ${from} WHERE ${where}
-     ORDER BY ${sortColumns[q.sort]} ${q.order === 'asc' ? 'ASC' : 'DESC'} NULLS LAST, r.subscriber_id
-     LIMIT $limit OFFSET $offset`,
+    `WITH page AS (SELECT * FROM tariff_run_results r WHERE ${where} ORDER BY ${order} LIMIT $limit OFFSET $offset)
+     SELECT ${resultColumns} FROM page r JOIN subscribers s USING (subscriber_id)
+     ORDER BY ${order}`,
     { ...params, limit: q.pageSize, offset: (q.page - 1) * q.pageSize },
   );
   return { total: total?.n ?? 0, items: rows.map((r) => toResult(r, run.planIds, opts.revealPii)) };
