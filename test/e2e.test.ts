@@ -138,6 +138,8 @@ afterAll(async () => {
  * chosen (keys pressed before the list opens or loads are lost). `typed` filters a searchable list first.
  */
 async function pickOption(page: Page, testId: string, optionLabel: string, typed?: string): Promise<void> {
+  // a list closed just before is still on screen while it fades out, and may hold the same label
+  await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
   await page.getByTestId(testId).click();
   if (typed) await page.keyboard.type(typed);
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
