@@ -4,6 +4,7 @@ import { Card, Input, Space, Table, Typography } from 'antd';
 import { useAudit, type AuditEntry } from '../api/platform.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { serverPagination } from '../components/paging.ts';
 import { useLabels } from '../i18n/labels.ts';
 
 export default function AuditPage() {
@@ -30,14 +31,7 @@ export default function AuditPage() {
           locale={{ emptyText: t('common.empty') }}
           scroll={{ x: 'max-content' }}
           data-testid="audit-table"
-          pagination={{
-            current: query.page,
-            pageSize: query.pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-            onChange: (page, pageSize) => setQuery((q) => ({ ...q, page, pageSize })),
-          }}
+          pagination={serverPagination(t, { ...query, total: data?.total ?? 0 }, (page, pageSize) => setQuery((q) => ({ ...q, page, pageSize })))}
           columns={[
             { title: t('audit.occurredAt'), dataIndex: 'occurredAt', width: 180 },
             { title: t('audit.actor'), dataIndex: 'actor' },

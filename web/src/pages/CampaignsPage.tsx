@@ -11,6 +11,7 @@ import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { HoldoutSetting } from '../components/HoldoutSetting.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { serverPagination } from '../components/paging.ts';
 import { useLabels } from '../i18n/labels.ts';
 import { count } from '../money.ts';
 
@@ -81,13 +82,7 @@ export default function CampaignsPage({ inbox = false }: { inbox?: boolean }) {
           scroll={{ x: 'max-content' }}
           data-testid={inbox ? 'inbox-table' : 'campaigns-table'}
           onRow={(row) => ({ onClick: () => navigate(`/campaigns/${row.campaignId}`), style: { cursor: 'pointer' } })}
-          pagination={{
-            current: query.page,
-            pageSize: query.pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            showTotal: (total) => t('common.total', { total }),
-          }}
+          pagination={serverPagination(t, { ...query, total: data?.total ?? 0 })}
           onChange={(pagination, _filters, sorter) => {
             const one = Array.isArray(sorter) ? sorter[0] : sorter;
             const field = one?.order ? (one.field as SortKey) : undefined;

@@ -14,6 +14,7 @@ import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { serverPagination } from '../components/paging.ts';
 import { useLabels } from '../i18n/labels.ts';
 import { count, yuan } from '../money.ts';
 
@@ -224,15 +225,9 @@ function ContactsCard({ subscriberId, labels }: { subscriberId: number; labels: 
         locale={{ emptyText: t('common.empty') }}
         scroll={{ x: 'max-content' }}
         data-testid="contacts-table"
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (page, pageSize) => setQuery((q) => ({ ...q, page: pageSize === q.pageSize ? page : 1, pageSize })),
-        }}
+        pagination={serverPagination(t, { ...query, total: data?.total ?? 0 }, (page, pageSize) =>
+          setQuery((q) => ({ ...q, page: pageSize === q.pageSize ? page : 1, pageSize })),
+        )}
       />
     </Card>
   );

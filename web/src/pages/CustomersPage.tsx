@@ -9,6 +9,7 @@ import { useCities } from '../api/platform.ts';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { serverPagination } from '../components/paging.ts';
 import { useLabels } from '../i18n/labels.ts';
 import { yuan } from '../money.ts';
 
@@ -120,14 +121,7 @@ export default function CustomersPage() {
           dataSource={data?.items ?? []}
           locale={{ emptyText: t('common.empty') }}
           onRow={(record) => ({ onClick: () => navigate(`/customers/${record.subscriberId}`), style: { cursor: 'pointer' } })}
-          pagination={{
-            current: page,
-            pageSize,
-            total: data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [10, 20, 50, 100],
-            showTotal: (total) => t('common.total', { total }),
-          }}
+          pagination={serverPagination(t, { page, pageSize, total: data?.total ?? 0 })}
           onChange={(pagination, _filters, sorter) => {
             const s = (Array.isArray(sorter) ? sorter[0] : sorter) as SorterResult<CustomerSummary> | undefined;
             const field = s?.order ? (s.columnKey as SortField) : undefined;

@@ -32,6 +32,7 @@ import { BrandTag, JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { serverPagination } from '../components/paging.ts';
 import { domainOfClass, useTariffLabels } from '../i18n/tariffLabels.ts';
 import { count, fenToYuan, yuan } from '../money.ts';
 
@@ -539,14 +540,7 @@ function Results({ run, labels }: { run: TariffRun; labels: Labels }) {
             order: s.order === 'ascend' ? 'asc' : 'desc',
           }));
         }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (total) => t('common.total', { total }),
-        }}
+        pagination={serverPagination(t, { ...query, total: data?.total ?? 0 })}
         data-testid="sim-results"
       />
       {drill !== null && <DrillDown run={run} subscriberId={drill} onClose={() => setDrill(null)} labels={labels} />}
