@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../src/store/migrate.ts';
 import { Store } from '../src/store/store.ts';
 import { maskMsisdn, maskMsisdnSql } from '../src/customers/msisdn.ts';
-import { csvFieldSql, yuanTextSql } from '../src/store/sql.ts';
+import { csvFieldSql, csvRowSql, yuanTextSql } from '../src/store/sql.ts';
 import { csvField } from '../src/tariffs/simulation.ts';
 import { tempDbPath } from './builders.ts';
 
@@ -84,6 +84,8 @@ describe('store and migrations', () => {
       const row = await store.one<{ v: string }>(`SELECT ${yuanTextSql('CAST($f AS BIGINT)')} AS v`, { f: fen });
       expect(row?.v, String(fen)).toBe(fen === null ? '' : (fen / 100).toFixed(2));
     }
+    const line = await store.one<{ v: string }>(`SELECT ${csvRowSql(['1', 'NULL', csvFieldSql("'a,b'"), 'CAST(NULL AS INTEGER)', '2.5'])} AS v`);
+    expect(line?.v).toBe('1,,"a,b",,2.5');
     for (const msisdn of ['13812345678', '8613812345678', '1234567', '12345678', '']) {
       const row = await store.one<{ v: string }>(`SELECT ${maskMsisdnSql('CAST($m AS VARCHAR)')} AS v`, { m: msisdn });
       expect(row?.v, msisdn).toBe(maskMsisdn(msisdn));

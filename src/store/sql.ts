@@ -13,3 +13,6 @@ export const csvFieldSql = (text: string): string =>
 
 /** Fen as yuan with two decimals (12345 → 123.45), empty for NULL. */
 export const yuanTextSql = (fen: string): string => `coalesce(printf('%.2f', ${fen} / 100), '')`;
+
+/** Fields joined into one CSV line (without its line break), a NULL as an empty field: concat_ws alone would drop it and shift the columns. */
+export const csvRowSql = (fields: string[]): string => `concat_ws(',', ${fields.map((f) => `coalesce(CAST(${f} AS VARCHAR), '')`).join(', ')})`;

@@ -11,9 +11,9 @@ import { recordDelivery } from '../channels/delivery.ts';
 import { outboxStamp, writeManifest, writeOutboxFiles } from '../channels/outbox.ts';
 import { maskMsisdnSql } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
+import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
 import type { Db } from '../store/store.ts';
 import { unpackNotes, type Note } from './pricing.ts';
-import { csvFieldSql, yuanTextSql } from '../store/sql.ts';
 import { csvField, csvLine, getRun } from './simulation.ts';
 
 export const pushChannels = ['web', 'store', 'outbound'] as const;
@@ -106,7 +106,7 @@ export async function pushRecommendations(
         const header = '\uFEFF' + csvLine(columns);
         for (const out of outs) out.write(header);
         const lines = db.stream<{ head: string; notes: string | null; reachable: boolean }>(
-          `SELECT concat_ws(',', ${head.join(', ')}) AS head, CAST(r.notes AS VARCHAR) AS notes, NOT s.dnd AND s.status = 'active' AS reachable
+          `SELECT ${csvRowSql(head)} AS head, CAST(r.notes AS VARCHAR) AS notes, NOT s.dnd AND s.status = 'active' AS reachable
            FROM tariff_run_results r JOIN subscribers s USING (subscriber_id)
              LEFT JOIN products p ON p.product_id = ${best} AND p.kind = 'tariff_plan'
            WHERE r.run_id = $run AND r.outcome = 'better' ORDER BY r.saving_fen DESC, r.subscriber_id`,

@@ -9,7 +9,7 @@ import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
-import { csvFieldSql, yuanTextSql } from '../store/sql.ts';
+import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
@@ -595,7 +595,7 @@ export async function* runResultsCsv(db: Db, runId: number, q: Partial<ResultQue
     yuanTextSql('r.best_fen'), yuanTextSql('r.saving_fen'), yuanTextSql('r.revenue_change_fen'), 'r.reference_months',
   ];
   const lines = db.stream<{ line: string }>(
-    `SELECT concat_ws(',', ${fields.join(', ')}) || chr(13) || chr(10) AS line
+    `SELECT ${csvRowSql(fields)} || chr(13) || chr(10) AS line
      FROM tariff_run_results r JOIN subscribers s USING (subscriber_id) WHERE ${where}
      ORDER BY r.saving_fen DESC, r.subscriber_id`,
     params,
