@@ -4,9 +4,11 @@
 // requests it refuses.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoUsers } from '../src/auth/users.ts';
+import { deleteEndpoint, setEndpoint } from '../src/channels/push.ts';
 import { loadConfig } from '../src/config.ts';
 import { generateProvince } from '../src/demo/generate.ts';
 import { demoCandidatePlans, storeDemoTariffPlans } from '../src/demo/plans.ts';
@@ -52,7 +54,8 @@ beforeAll(async () => {
   await generateProvince(store, { subscribers: 300, seed: 2 });
   await storeDemoTariffPlans(store);
   await ensureDemoUsers(store);
-  app = await buildApp({ store, config: loadConfig(), startup: { jobId: null, error: null } });
+  // the outbox beside this test's database, as YITI_OUTBOX would set it
+  app = await buildApp({ store, config: { ...loadConfig(), outboxDir: path.join(path.dirname(store.file), 'outbox') }, startup: { jobId: null, error: null } });
   for (const u of ['admin', 'planner', 'analyst', 'operator']) {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u, password: 'yiti-demo' } });
     tokens[u] = res.json().token;
@@ -218,6 +221,42 @@ describe('the business-traveller scenario', () => {
     expect(full.manifests[0].msisdn).toBe('full');
     const audit = (await call('GET', '/api/audit?action=tariff.push', 'admin')).json().items;
     expect(audit.map((a: { actor: string }) => a.actor)).toEqual(['admin', 'planner']);
+  });
+
+  it("sends a channel's list to its HTTP endpoint too, with the run in the headers, and records the delivery", async () => {
+    const received: Array<{ headers: http.IncomingHttpHeaders; body: Buffer }> = [];
+    const receiver = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    try {
+      const { port } = receiver.address() as { port: number };
+      await setEndpoint(store, 'web', { url: `http://127.0.0.1:${port}/tariff`, maxAttempts: 2, backoffMs: 10 }, 'admin');
+      const res = await call('POST', `/api/tariffs/runs/${run.runId}/push`, 'planner', { channels: ['web', 'store'] });
+      expect(res.statusCode, res.body).toBe(200);
+      const { manifests, deliveries } = res.json();
+      // a file for each channel; the web list also over HTTP (the store desk has no endpoint)
+      expect(deliveries.map((d: { channelId: string; method: string }) => `${d.channelId}/${d.method}`)).toEqual(['web/file', 'web/http', 'store/file']);
+      const sent = deliveries.find((d: { method: string }) => d.method === 'http');
+      let status = sent.status;
+      for (let i = 0; i < 200 && status === 'pending'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        status = (await call('GET', `/api/deliveries/${sent.deliveryId}`)).json().delivery.status;
+      }
+      expect(status).toBe('delivered');
+      expect(received).toHaveLength(1);
+      const web = manifests.find((m: { channel: string }) => m.channel === 'web');
+      expect(createHash('sha256').update(received[0].body).digest('hex')).toBe(web.sha256);
+      expect(received[0].headers).toMatchObject({ 'x-yiti-tariff-run-id': String(run.runId), 'x-yiti-rows': String(web.rows), 'x-yiti-channel': 'web' });
+    } finally {
+      await deleteEndpoint(store, 'web');
+      receiver.close();
+    }
   });
 
   it('ranks the best plans for one customer for the customer 360', async () => {

@@ -1,5 +1,5 @@
-// HTTP push of a delivered list to a channel system's endpoint: the CSV as the body, its manifest
-// in headers (the receiver checks the SHA-256 and may use the delivery id to ignore a repeat).
+// HTTP push of a delivered list (a campaign wave's, or a tariff run's recommendations) to a
+// channel system's endpoint: the CSV as the body, its manifest in headers (the receiver checks the SHA-256 and may use the delivery id to ignore a repeat).
 // A failed attempt (no answer, timeout, 5xx, 429) is retried after an exponential backoff; every
 // attempt and the delivery's status are recorded. Endpoints are managed per channel.
 import fs from 'node:fs';
@@ -97,8 +97,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * or the attempts run out; records every attempt. Resolves with the final status.
  */
 export async function pushDelivery(store: Store, outbox: string, deliveryId: number): Promise<'delivered' | 'failed'> {
-  const d = await store.one<{ channel_id: string; file: string; sha256: string; row_count: number; campaign_id: number | null; wave_no: number | null; attempts: number }>(
-    `SELECT channel_id, file, sha256, row_count, campaign_id, wave_no, attempts FROM deliveries WHERE delivery_id = $deliveryId AND method = 'http'`,
+  const d = await store.one<{ channel_id: string; file: string; sha256: string; row_count: number; campaign_id: number | null; wave_no: number | null; run_id: number | null; attempts: number }>(
+    `SELECT channel_id, file, sha256, row_count, campaign_id, wave_no, run_id, attempts FROM deliveries WHERE delivery_id = $deliveryId AND method = 'http'`,
     { deliveryId },
   );
   if (!d) throw new NotFound('HTTP delivery', deliveryId);
@@ -119,6 +119,7 @@ export async function pushDelivery(store: Store, outbox: string, deliveryId: num
     'x-yiti-sha256': d.sha256,
     'x-yiti-channel': d.channel_id,
     ...(d.campaign_id !== null ? { 'x-yiti-campaign-id': String(d.campaign_id), 'x-yiti-wave': String(d.wave_no) } : {}),
+    ...(d.run_id !== null ? { 'x-yiti-tariff-run-id': String(d.run_id) } : {}),
     ...(endpoint.auth_header ? { authorization: endpoint.auth_header } : {}),
   };
   for (let attempt = d.attempts + 1; attempt <= d.attempts + endpoint.max_attempts; attempt++) {

@@ -1,18 +1,19 @@
 // Pushing a run's recommendations to the channels that carry the tariff conversation (seed 004
 // §2.2.1.7: online hall first, store desk, outbound call): one CSV per channel with the before/
-// after comparison, and a manifest with its row count and SHA-256, in an outbox folder next to
-// the database, written by the channels' outbox writer (atomic) and recorded as deliveries.
+// after comparison, and a manifest with its row count and SHA-256, in the outbox, written by the
+// channels' outbox writer (atomic) and recorded as deliveries; a channel system with an HTTP
+// endpoint is also sent its list, with retries, like a campaign wave's.
 import { once } from 'node:events';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { recordDelivery } from '../channels/delivery.ts';
+import { getDelivery, recordDelivery, type Delivery } from '../channels/delivery.ts';
 import { outboxStamp, writeManifest, writeOutboxFiles } from '../channels/outbox.ts';
+import { endpointFor, pushDelivery } from '../channels/push.ts';
 import { maskMsisdnSql } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
 import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
-import type { Db } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
 import { unpackNotes, type Note } from './pricing.ts';
 import { csvField, csvLine, getRun } from './simulation.ts';
 
@@ -48,11 +49,6 @@ export const PushManifest = Type.Object({
 });
 export type PushManifest = Static<typeof PushManifest>;
 
-/** The outbox folder next to the database file. */
-export function outboxDir(dbFile: string): string {
-  return dbFile === ':memory:' ? path.join(os.tmpdir(), 'yiti-outbox') : path.join(path.dirname(dbFile), 'outbox');
-}
-
 const columns = [
   'subscriber_id', 'msisdn', 'brand', 'city', 'current_plan', 'current_monthly_yuan',
   'recommended_plan', 'recommended_name_zh', 'recommended_name_en', 'new_monthly_yuan', 'saving_monthly_yuan',
@@ -70,19 +66,22 @@ function changesText(notes: Note[]): string {
     .join('; ');
 }
 
-/** Writes one CSV and manifest per channel for the run's customers on a sub-optimal plan. */
+/**
+ * Writes one CSV and manifest per channel for the run's customers on a sub-optimal plan into
+ * `outbox`, and sends each list to its channel's HTTP endpoint where one is configured; those
+ * sends go on in the background (`pushes`), their status on each delivery.
+ */
 export async function pushRecommendations(
-  db: Db,
-  dbFile: string,
+  store: Store,
+  outbox: string,
   runId: number,
   request: PushRequest,
   who: { username: string; revealPii: boolean },
-): Promise<{ folder: string; manifests: PushManifest[] }> {
-  const run = await getRun(db, runId);
+): Promise<{ folder: string; manifests: PushManifest[]; deliveries: Delivery[]; pushes: Promise<void> }> {
+  const run = await getRun(store, runId);
   if (run.status !== 'succeeded') throw new Conflict(`Run ${runId} has not finished (${run.status}); push it when it has succeeded`, { code: 'RUN_NOT_READY' });
   const createdAt = new Date();
   const folderName = `tariff-run-${runId}-${outboxStamp(createdAt)}`;
-  const outbox = outboxDir(dbFile);
   const folder = path.join(outbox, folderName);
   // each month's figure is the run's total over the months billed, rounded like Math.round
   const monthly = (fen: string) => yuanTextSql(`floor(${fen} / greatest(1, r.months_billed) + 0.5)`);
@@ -105,7 +104,7 @@ export async function pushRecommendations(
       try {
         const header = '\uFEFF' + csvLine(columns);
         for (const out of outs) out.write(header);
-        const lines = db.stream<{ head: string; notes: string | null; reachable: boolean }>(
+        const lines = store.stream<{ head: string; notes: string | null; reachable: boolean }>(
           `SELECT ${csvRowSql(head)} AS head, CAST(r.notes AS VARCHAR) AS notes, NOT s.dnd AND s.status = 'active' AS reachable
            FROM tariff_run_results r JOIN subscribers s USING (subscriber_id)
              LEFT JOIN products p ON p.product_id = ${best} AND p.kind = 'tariff_plan'
@@ -139,6 +138,7 @@ export async function pushRecommendations(
     },
   );
   const manifests: PushManifest[] = [];
+  const ids: number[] = [];
   for (const [i, channel] of request.channels.entries()) {
     const written = files[i];
     const manifest: PushManifest = {
@@ -157,8 +157,13 @@ export async function pushRecommendations(
     };
     // the manifest after its CSV: a reader that sees it may trust the CSV is complete
     await writeManifest(outbox, `${folderName}/${channel}.manifest.json`, manifest);
-    await recordDelivery(db, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'file', file: written.file, rows: rows[i], sha256: written.sha256, status: 'delivered', createdBy: who.username });
+    ids.push(await recordDelivery(store, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'file', file: written.file, rows: rows[i], sha256: written.sha256, status: 'delivered', createdBy: who.username }));
+    if (await endpointFor(store, channel)) {
+      ids.push(await recordDelivery(store, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'http', file: written.file, rows: rows[i], sha256: written.sha256, status: 'pending', createdBy: who.username }));
+    }
     manifests.push(manifest);
   }
-  return { folder, manifests };
+  const deliveries = await Promise.all(ids.map((id) => getDelivery(store, id)));
+  const pushes = Promise.all(deliveries.filter((d) => d.method === 'http').map((d) => pushDelivery(store, outbox, d.deliveryId))).then(() => undefined);
+  return { folder, manifests, deliveries, pushes };
 }

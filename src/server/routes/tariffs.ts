@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import { can } from '../../auth/roles.ts';
+import { Delivery } from '../../channels/delivery.ts';
 import { InvalidInput, NotFound } from '../../store/errors.ts';
 import {
   PlanProduct,
@@ -43,7 +44,7 @@ const RunParams = Type.Object({ runId: Type.Integer({ minimum: 1 }) });
 const RunCustomerParams = Type.Object({ runId: Type.Integer({ minimum: 1 }), subscriberId: Type.Integer({ minimum: 1 }) });
 const errors = { 400: ErrorBody, 404: ErrorBody, 409: ErrorBody };
 
-export function tariffRoutes(app: App, { store }: ServerContext): void {
+export function tariffRoutes(app: App, { store, config }: ServerContext): void {
   app.get(
     '/api/tariffs/plans',
     { preHandler: requires(store, 'tariffs.read'), schema: { ...common, summary: 'Tariff plans of the catalogue, with their definitions', response: { 200: Type.Array(PlanProduct) } } },
@@ -236,21 +237,23 @@ export function tariffRoutes(app: App, { store }: ServerContext): void {
       preHandler: requires(store, 'tariffs.push'),
       schema: {
         ...common,
-        summary: 'Export the recommendations with their before/after per channel to the outbox (CSV + manifest); audited',
+        summary: 'Push the recommendations with their before/after to the channels: CSV + manifest per channel in the outbox, and HTTP where a channel has an endpoint; audited',
         params: RunParams,
         body: PushRequest,
-        response: { 200: Type.Object({ folder: Type.String(), manifests: Type.Array(PushManifest) }), ...errors },
+        response: { 200: Type.Object({ folder: Type.String(), manifests: Type.Array(PushManifest), deliveries: Type.Array(Delivery) }), ...errors },
       },
     },
     async (request) => {
       const user = currentUser(request);
       const revealPii = can(user.role, 'pii.reveal');
-      const pushed = await pushRecommendations(store, store.file, request.params.runId, request.body, { username: user.username, revealPii });
+      const pushed = await pushRecommendations(store, config.outboxDir, request.params.runId, request.body, { username: user.username, revealPii });
+      // HTTP sends go on in the background; their status is on each delivery
+      pushed.pushes.catch((error: Error) => request.log.error({ err: error }, 'push failed'));
       await recordAudit(store, user.username, 'tariff.push', `tariff_run:${request.params.runId}`, {
         channels: pushed.manifests.map((m) => ({ channel: m.channel, rows: m.rows, sha256: m.sha256 })),
         msisdn: revealPii ? 'full' : 'masked',
       });
-      return pushed;
+      return { folder: pushed.folder, manifests: pushed.manifests, deliveries: pushed.deliveries };
     },
   );
 

@@ -4,6 +4,7 @@ import type { PlanProduct } from '../../../src/tariffs/catalogue.ts';
 import type { BestPlans, ComparisonLine, CustomerComparison } from '../../../src/tariffs/comparison.ts';
 import type { TariffPlan } from '../../../src/tariffs/plan.ts';
 import type { PushManifest } from '../../../src/tariffs/push.ts';
+import type { Delivery } from './delivery.ts';
 import type { Note } from '../../../src/tariffs/pricing.ts';
 import type { CustomerResult, ResultQuery, SimulationRequest, SimulationSummary, TariffRun } from '../../../src/tariffs/simulation.ts';
 import { ApiError, api, session, useApi, withQuery, type Query } from './client.ts';
@@ -51,7 +52,7 @@ export const useBestPlans = (subscriberId: number | null, enabled: boolean) =>
 export const deleteRun = (runId: number) => api<void>(`/api/tariffs/runs/${runId}`, { method: 'DELETE' });
 
 export const pushRun = (runId: number, channels: string[]) =>
-  api<{ folder: string; manifests: PushManifest[] }>(`/api/tariffs/runs/${runId}/push`, { method: 'POST', body: { channels } });
+  api<{ folder: string; manifests: PushManifest[]; deliveries: Delivery[] }>(`/api/tariffs/runs/${runId}/push`, { method: 'POST', body: { channels } });
 
 /** Downloads the run's results CSV with the session's token (a plain link could not send it). */
 export async function downloadResultsCsv(runId: number, query: Query): Promise<void> {

@@ -380,12 +380,15 @@ function PushModal({ run, onClose, labels }: { run: TariffRun; onClose: () => vo
   const [channels, setChannels] = useState<string[]>(['web', 'store', 'outbound']);
   const [busy, setBusy] = useState(false);
   const [pushed, setPushed] = useState<PushManifest[] | null>(null);
+  const [overHttp, setOverHttp] = useState<Set<string>>(new Set());
   const [error, setError] = useState<Error>();
   const push = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      setPushed((await pushRun(run.runId, channels)).manifests);
+      const result = await pushRun(run.runId, channels);
+      setOverHttp(new Set(result.deliveries.filter((d) => d.method === 'http').map((d) => d.channelId)));
+      setPushed(result.manifests);
     } catch (e) {
       setError(e as Error);
     } finally {
@@ -419,7 +422,10 @@ function PushModal({ run, onClose, labels }: { run: TariffRun; onClose: () => vo
           renderItem={(m) => (
             <List.Item>
               <Space direction="vertical" size={0}>
-                <strong>{t(`tariff.channel.${m.channel}`)}</strong>
+                <Space>
+                  <strong>{t(`tariff.channel.${m.channel}`)}</strong>
+                  {overHttp.has(m.channel) && <Tag color="blue" data-testid={`push-http-${m.channel}`}>{t('tariff.pushedHttp')}</Tag>}
+                </Space>
                 <Typography.Text type="secondary">
                   {t('tariff.pushedRows', { rows: m.rows })} · {m.file} · {t(`tariff.msisdnMode.${m.msisdn}`)}
                 </Typography.Text>
