@@ -50,6 +50,32 @@ describe('yiti tariff', () => {
     expect(unknown.stderr).toMatch(/UNKNOWN_PLAN|UNKNOWN_SEGMENT/);
   }, 30_000);
 
+  it('pushes a run to the channels as lists in the outbox, and refuses an unknown channel or run', async () => {
+    const run = await yiti('tariff', 'simulate', '--plans', 'GT_BIZ_128,GT_DATA_68', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--json', '--db', db);
+    const { runId, subOptimal } = JSON.parse(run.stdout) as { runId: number; subOptimal: number };
+    const outbox = path.join(path.dirname(db), 'cli-outbox');
+    const pushed = await yiti('tariff', 'push', String(runId), '--channels', 'web,store', '--outbox', outbox, '--db', db);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const lines = pushed.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    for (const [i, channel] of ['web', 'store'].entries()) {
+      const [, name, rows, file] = /^(\w+)\s+(\d+) rows\s+(\S+)\s+sha256 [0-9a-f]{64}$/.exec(lines[i])!;
+      expect(name).toBe(channel);
+      expect(Number(rows)).toBe(subOptimal);
+      expect(file.startsWith(outbox)).toBe(true);
+      const csv = fs.readFileSync(file, 'utf8').trim().split('\r\n');
+      expect(csv).toHaveLength(subOptimal + 1);
+      // masked unless --reveal
+      if (subOptimal > 0) expect(csv[1].split(',')[1]).toMatch(/^\d{3}\*{4}\d{4}$/);
+    }
+    const badChannel = await yiti('tariff', 'push', String(runId), '--channels', 'web,fax', '--outbox', outbox, '--db', db);
+    expect(badChannel.code).not.toBe(0);
+    expect(badChannel.stderr).toContain('--channels: fax is not one of web, store, outbound');
+    const noRun = await yiti('tariff', 'push', '999', '--outbox', outbox, '--db', db);
+    expect(noRun.code).not.toBe(0);
+    expect(noRun.stderr).toMatch(/999/);
+  }, 60_000);
+
   it('deletes a run, and says so for a run that is not there or an id that is not one', async () => {
     const run = await yiti('tariff', 'simulate', '--plans', 'GT_BIZ_128', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--json', '--db', db);
     const { runId, targetCount } = JSON.parse(run.stdout) as { runId: number; targetCount: number };

@@ -2,6 +2,7 @@
 // Every command takes --db FILE (default: the configured database) and --help.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { recordAudit } from '../audit/audit.ts';
+import { getDelivery } from '../channels/delivery.ts';
 import { createChannelKey, listChannelKeys, revokeChannelKey } from '../channels/keys.ts';
 import { loadConfig } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
@@ -14,12 +15,14 @@ import { startPropensity } from '../models/propensity.ts';
 import { listModelRuns } from '../models/runs.ts';
 import type { ChannelPreferenceMetrics, ChannelPreferenceRequest, LiftMetrics, PropensityMetrics, PropensityRequest } from '../models/types.ts';
 import { importPlanProducts, listPlanProducts } from '../tariffs/catalogue.ts';
+import { pushChannels, pushRecommendations, type PushChannel } from '../tariffs/push.ts';
 import { deleteRun, startSimulation, type SimulationSummary } from '../tariffs/simulation.ts';
 import { DomainError, InvalidInput } from '../store/errors.ts';
 import { appliedVersions } from '../store/migrate.ts';
 import { Store } from '../store/store.ts';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { progressBar } from './progress.ts';
 
 const config = loadConfig();
@@ -210,6 +213,38 @@ tariff
       bar.stop();
       if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
       else printSummary(started.runId, summary);
+    });
+  });
+
+tariff
+  .command('push')
+  .description("Push a run's recommendations to the channels: CSV + manifest per channel in the outbox, and HTTP where a channel has an endpoint (audited)")
+  .addOption(dbOption())
+  .argument('<runId>', 'the run id', positiveInt('runId'))
+  .option('--channels <list>', `channels, comma-separated: ${pushChannels.join(', ')}`, pushChannels.join(','))
+  .option('--outbox <dir>', 'where the lists are written (default: YITI_OUTBOX, else outbox beside the database)')
+  .option('--reveal', 'write full phone numbers instead of masked ones')
+  .action(async (runId: number, opts: { db: string; channels: string; outbox?: string; reveal?: boolean }) => {
+    const channels = opts.channels.split(',').map((c) => c.trim()).filter(Boolean);
+    const unknown = channels.filter((c) => !(pushChannels as readonly string[]).includes(c));
+    if (channels.length === 0 || unknown.length > 0) {
+      throw new InvalidInput(`--channels: ${unknown.length ? `${unknown.join(', ')} is not one of` : 'give one or more of'} ${pushChannels.join(', ')}`, { field: 'channels' });
+    }
+    const outbox = path.resolve(opts.outbox ?? (process.env.YITI_OUTBOX ? config.outboxDir : path.join(path.dirname(path.resolve(opts.db)), 'outbox')));
+    await withStore(opts.db, async (store) => {
+      const who = `cli:${os.userInfo().username}`;
+      const pushed = await pushRecommendations(store, outbox, runId, { channels: channels as PushChannel[] }, { username: who, revealPii: opts.reveal === true });
+      await recordAudit(store, who, 'tariff.push', `tariff_run:${runId}`, {
+        channels: pushed.manifests.map((m) => ({ channel: m.channel, rows: m.rows, sha256: m.sha256 })),
+        msisdn: opts.reveal ? 'full' : 'masked',
+      });
+      for (const m of pushed.manifests) console.log(`${m.channel.padEnd(9)} ${String(m.rows).padStart(8)} rows  ${path.join(outbox, m.file)}  sha256 ${m.sha256}`);
+      // the HTTP sends finish before the command does
+      await pushed.pushes;
+      for (const d of pushed.deliveries.filter((x) => x.method === 'http')) {
+        const after = await getDelivery(store, d.deliveryId);
+        console.log(`${d.channelId.padEnd(9)} HTTP ${after.status}${after.lastError ? `: ${after.lastError}` : ''} (delivery ${d.deliveryId}, ${after.attempts} attempt(s))`);
+      }
     });
   });
 
