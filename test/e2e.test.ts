@@ -294,6 +294,14 @@ describe('the console in a browser', () => {
     const numbers = await cellTexts(page, '[data-testid="sim-results"] tr.ant-table-row .msisdn');
     expect(numbers.every((n) => /^\d{3}\*{4}\d{4}$/.test(n))).toBe(true);
 
+    // the recommended customers become a saved segment, a campaign's target
+    expect(run.summary.subOptimal).toBeGreaterThan(0);
+    const saved = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/segments'));
+    await page.getByTestId('sim-save-segment').click();
+    expect((await saved).status()).toBe(201);
+    const segments = await apiFromPage<Array<{ filter: unknown }>>(page, '/api/segments');
+    expect(segments.some((s) => JSON.stringify(s.filter) === JSON.stringify({ tariffRecommended: { runId } }))).toBe(true);
+
     const [top] = (await apiFromPage<{ items: Array<{ subscriberId: number; currentFen: number; bestFen: number | null; costs: Record<string, number> }> }>(page, `/api/tariffs/runs/${runId}/results?pageSize=1`)).items;
     await rows.first().click();
     await page.getByTestId('drill-after').waitFor();

@@ -259,6 +259,27 @@ describe('the business-traveller scenario', () => {
     }
   });
 
+  it("turns the run's recommendations into a segment a campaign can target, whole or by best plan", async () => {
+    const preview = async (filter: unknown) => call('POST', '/api/segments/preview', 'planner', { filter });
+    const all = await preview({ tariffRecommended: { runId: run.runId } });
+    expect(all.statusCode, all.body).toBe(200);
+    expect(all.json().count).toBe(run.summary!.subOptimal);
+    const byPlan = await Promise.all(candidates.map(async (planId) => (await preview({ tariffRecommended: { runId: run.runId, planId } })).json().count as number));
+    const best = run.summary!.byPlan.filter((p) => candidates.includes(p.planId));
+    // every recommended customer has one first-ranked plan; ties go to the one listed first
+    expect(byPlan.reduce((a, b) => a + b, 0)).toBe(run.summary!.subOptimal);
+    byPlan.forEach((n, i) => expect(n).toBeLessThanOrEqual(best[i].best));
+    // combined with other conditions, and saved for the campaign editor
+    const saved = await call('POST', '/api/segments', 'planner', {
+      name: `资费推荐 run ${run.runId}`,
+      filter: { all: [{ tariffRecommended: { runId: run.runId } }, { field: 'dnd', op: 'isFalse' }] },
+    });
+    expect(saved.statusCode, saved.body).toBe(201);
+    const bad = await preview({ tariffRecommended: { runId: 0, plan: 'X' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ code: 'INVALID_SEGMENT', field: 'filter.tariffRecommended.plan' });
+  });
+
   it('ranks the best plans for one customer for the customer 360', async () => {
     const [top] = (await call('GET', `/api/tariffs/runs/${run.runId}/results?pageSize=1&outcome=better`)).json().items as CustomerResult[];
     const res = await call('GET', `/api/tariffs/customers/${top.subscriberId}/best-plans?limit=3`, 'operator');

@@ -105,6 +105,16 @@ export const SegmentFilter = Type.Recursive(
         },
         { additionalProperties: false },
       ),
+      // the customers a tariff run recommends a better plan (src/tariffs): a campaign's target for the recommendation
+      Type.Object(
+        {
+          tariffRecommended: Type.Object(
+            { runId: Type.Integer({ minimum: 1 }), planId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only those whose best plan it is' })) },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
       Type.Object(
         {
           contacted: Type.Object(
@@ -207,6 +217,19 @@ export function compileSegment(filter: unknown): CompiledSegment {
       const value = score(m.value, `${at}.value`);
       return `EXISTS (SELECT 1 FROM model_scores ms WHERE ${own} AND ms.score ${sqlOps[m.op as ComparisonOp]} ${bind(value)})`;
     }
+    if ('tariffRecommended' in node) {
+      const r = node.tariffRecommended;
+      const at = `${path}.tariffRecommended`;
+      if (!isObject(r)) return fail(at, 'must be an object such as {"runId": 3}');
+      for (const k of Object.keys(r)) if (!['runId', 'planId'].includes(k)) fail(`${at}.${k}`, 'is not part of a tariff-recommendation condition (runId, planId)');
+      if (!Number.isInteger(r.runId) || (r.runId as number) < 1) fail(`${at}.runId`, 'must be the id of a tariff run');
+      const conds = [`r.run_id = ${bind(r.runId as number)}`, `r.outcome = 'better'`];
+      if (r.planId !== undefined) {
+        if (typeof r.planId !== 'string' || r.planId.length === 0 || r.planId.length > 64) fail(`${at}.planId`, 'must be a candidate plan id of the run');
+        conds.push(`r.best_plan_ids[1] = ${bind(r.planId as string)}`);
+      }
+      return `s.subscriber_id IN (SELECT r.subscriber_id FROM tariff_run_results r WHERE ${conds.join(' AND ')})`;
+    }
     if ('contacted' in node) {
       const c = node.contacted;
       const at = `${path}.contacted`;
@@ -264,7 +287,7 @@ export function compileSegment(filter: unknown): CompiledSegment {
       if (value === undefined || Array.isArray(value)) return fail(`${path}.value`, `${op} needs a single value`);
       return `(${spec.sql} ${sqlOps[op]} ${bind(scalar(`${path}.value`, spec, value))})`;
     }
-    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted or modelScore`);
+    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted, modelScore or tariffRecommended`);
   };
 
   return { where: walk(filter, 'filter', 0), params };

@@ -5,10 +5,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { App as AntApp, Alert, Button, Card, Checkbox, Col, Descriptions, Drawer, Empty, Form, List, Modal, Popconfirm, Radio, Row, Select, Skeleton, Space, Statistic, Table, Tag, Typography } from 'antd';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface.js';
-import { DeleteOutlined, DownloadOutlined, PlayCircleOutlined, SendOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, PlayCircleOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Job } from '../api/platform.ts';
-import { useSegments } from '../api/segments.ts';
+import { saveSegment, useSegments } from '../api/segments.ts';
 import {
   deleteRun,
   downloadResultsCsv,
@@ -499,6 +499,19 @@ function Results({ run, labels }: { run: TariffRun; labels: Labels }) {
       void message.error(describeError(e));
     }
   };
+  // the recommended customers as a saved segment: a campaign's target, run through its waves, policy, feedback and report
+  const [savingSegment, setSavingSegment] = useState(false);
+  const saveAsSegment = async () => {
+    setSavingSegment(true);
+    try {
+      const segment = await saveSegment(t('tariff.segmentName', { run: run.runId, name: run.name }), { tariffRecommended: { runId: run.runId } } as never);
+      void message.success(t('tariff.segmentSaved', { name: segment.name }));
+    } catch (e) {
+      void message.error(describeError(e));
+    } finally {
+      setSavingSegment(false);
+    }
+  };
   return (
     <Card
       size="small"
@@ -518,6 +531,11 @@ function Results({ run, labels }: { run: TariffRun; labels: Labels }) {
           <Button size="small" icon={<DownloadOutlined />} onClick={exportCsv} data-testid="sim-export">
             {t('tariff.export')}
           </Button>
+          {can('segments.write') && (
+            <Button size="small" icon={<TeamOutlined />} loading={savingSegment} onClick={saveAsSegment} disabled={!run.summary?.subOptimal} data-testid="sim-save-segment">
+              {t('tariff.saveSegment')}
+            </Button>
+          )}
           {can('tariffs.push') && (
             <Button size="small" type="primary" icon={<SendOutlined />} onClick={() => setPushing(true)} disabled={!run.summary?.subOptimal} data-testid="sim-push">
               {t('tariff.push')}
