@@ -299,8 +299,9 @@ describe('the console in a browser', () => {
     const saved = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/segments'));
     await page.getByTestId('sim-save-segment').click();
     expect((await saved).status()).toBe(201);
-    const segments = await apiFromPage<Array<{ filter: unknown }>>(page, '/api/segments');
-    expect(segments.some((s) => JSON.stringify(s.filter) === JSON.stringify({ tariffRecommended: { runId } }))).toBe(true);
+    const segments = await apiFromPage<Array<{ segmentId: number; filter: unknown }>>(page, '/api/segments');
+    const segment = segments.find((s) => JSON.stringify(s.filter) === JSON.stringify({ tariffRecommended: { runId } }));
+    expect(segment).toBeDefined();
 
     const [top] = (await apiFromPage<{ items: Array<{ subscriberId: number; currentFen: number; bestFen: number | null; costs: Record<string, number> }> }>(page, `/api/tariffs/runs/${runId}/results?pageSize=1`)).items;
     await rows.first().click();
@@ -315,7 +316,12 @@ describe('the console in a browser', () => {
     await page.goto(`${baseUrl}/customers/${top.subscriberId}`);
     await page.locator('[data-testid="best-plans"] tr.ant-table-row').nth(1).waitFor();
 
-    // the run is deleted from its page, after a confirmation
+    // the run is deleted from its page, after a confirmation, once no saved segment targets it
+    const segmentGone = await page.evaluate(
+      async (url) => (await fetch(url, { method: 'DELETE', headers: { authorization: `Bearer ${localStorage.getItem('yiti.token') ?? ''}` } })).status,
+      `/api/segments/${segment!.segmentId}`,
+    );
+    expect(segmentGone).toBe(204);
     await page.goto(`${baseUrl}/tariff-simulation?run=${runId}`);
     await page.getByTestId('sim-summary').waitFor(); // the run has loaded: its button stays put
     await page.getByTestId('sim-delete').click();

@@ -275,6 +275,12 @@ describe('the business-traveller scenario', () => {
       filter: { all: [{ tariffRecommended: { runId: run.runId } }, { field: 'dnd', op: 'isFalse' }] },
     });
     expect(saved.statusCode, saved.body).toBe(201);
+    // the run cannot be deleted from under the segment
+    const refused = await call('DELETE', `/api/tariffs/runs/${run.runId}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'RUN_IN_SEGMENT', message: expect.stringContaining(`"资费推荐 run ${run.runId}" (${saved.json().segmentId})`) });
+    expect((await call('GET', `/api/tariffs/runs/${run.runId}`)).statusCode).toBe(200);
+    expect((await call('DELETE', `/api/segments/${saved.json().segmentId}`)).statusCode).toBe(204);
     const bad = await preview({ tariffRecommended: { runId: 0, plan: 'X' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'INVALID_SEGMENT', field: 'filter.tariffRecommended.plan' });

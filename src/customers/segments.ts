@@ -396,6 +396,18 @@ export async function updateSegment(db: Db, segmentId: number, input: SegmentInp
   return getSegment(db, segmentId);
 }
 
+/** The saved segments whose filter names tariff run `runId` (a tariffRecommended condition at any depth). */
+export async function segmentsNamingTariffRun(db: Db, runId: number): Promise<SavedSegment[]> {
+  const names = (node: unknown): boolean => {
+    if (Array.isArray(node)) return node.some(names);
+    if (typeof node !== 'object' || node === null) return false;
+    const r = (node as { tariffRecommended?: { runId?: unknown } }).tariffRecommended;
+    return r?.runId === runId || Object.values(node).some(names);
+  };
+  const candidates = await db.query<SavedSegment>(`SELECT ${savedColumns} FROM segments WHERE CAST(filter AS VARCHAR) LIKE '%tariffRecommended%' ORDER BY segment_id`);
+  return candidates.map(parseSaved).filter((segment) => names(segment.filter));
+}
+
 export async function deleteSegment(db: Db, segmentId: number): Promise<void> {
   await getSegment(db, segmentId);
   await db.run('DELETE FROM segments WHERE segment_id = $id', { id: segmentId });

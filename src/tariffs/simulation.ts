@@ -4,7 +4,7 @@
 // the target in chunks of consecutive subscriber ids (one SQL pass over the CDRs per chunk, so
 // memory stays flat at any size); every customer's result is stored for paging and export.
 import { Type, type Static } from '@sinclair/typebox';
-import { compileSegment, getSegment, segmentMembersSql } from '../customers/segments.ts';
+import { compileSegment, getSegment, segmentMembersSql, segmentsNamingTariffRun } from '../customers/segments.ts';
 import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
@@ -458,6 +458,12 @@ export async function getRun(db: Db, runId: number): Promise<TariffRun> {
 export async function deleteRun(store: Store, runId: number): Promise<{ runId: number; results: number }> {
   const run = await getRun(store, runId);
   if (run.status === 'running') throw new Conflict(`Run ${runId} is still running; delete it when it has finished`, { code: 'RUN_RUNNING' });
+  // a saved segment (and a campaign on it) targets the run's recommendations: it would silently empty
+  const naming = await segmentsNamingTariffRun(store, runId);
+  if (naming.length > 0) {
+    const listed = naming.map((s) => `"${s.name}" (${s.segmentId})`).join(', ');
+    throw new Conflict(`Run ${runId} is the target of the saved segment${naming.length > 1 ? 's' : ''} ${listed}; delete or change ${naming.length > 1 ? 'them' : 'it'} first`, { code: 'RUN_IN_SEGMENT' });
+  }
   return store.transaction(async (tx) => {
     const counted = await tx.one<{ n: number }>('SELECT count(*) AS n FROM tariff_run_results WHERE run_id = $run', { run: runId });
     await tx.run('DELETE FROM tariff_run_results WHERE run_id = $run', { run: runId });
