@@ -17,6 +17,7 @@ import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
 import { dataMonths, startSimulation, type CustomerResult, type TariffRun } from '../src/tariffs/simulation.ts';
 import { tempStore } from './builders.ts';
+import { basePlan } from './campaign-builders.ts';
 
 let store: Store;
 let app: App;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   await ensureDemoUsers(store);
   // the outbox beside this test's database, as YITI_OUTBOX would set it
   app = await buildApp({ store, config: { ...loadConfig(), outboxDir: path.join(path.dirname(store.file), 'outbox') }, startup: { jobId: null, error: null } });
-  for (const u of ['admin', 'planner', 'analyst', 'operator']) {
+  for (const u of ['admin', 'planner', 'approver', 'analyst', 'operator']) {
     const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u, password: 'yiti-demo' } });
     tokens[u] = res.json().token;
   }
@@ -284,6 +285,27 @@ describe('the business-traveller scenario', () => {
     const bad = await preview({ tariffRecommended: { runId: 0, plan: 'X' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ code: 'INVALID_SEGMENT', field: 'filter.tariffRecommended.plan' });
+  });
+
+  it("runs a campaign on the run's recommendations: its targets are the recommended customers, less the ones it may not contact", async () => {
+    const plan = basePlan({
+      name: '商旅套餐升级 Business-traveller plan',
+      category: 'tariff',
+      offers: [{ productId: 'GT_BIZ_128', scripts: { web: '为您推荐更省钱的商旅套餐……' } }],
+      target: { kind: 'filter', filter: { tariffRecommended: { runId: run.runId } } },
+      channels: [{ channelId: 'web', segment: 'online' }],
+    });
+    const created = await call('POST', '/api/campaigns', 'planner', plan);
+    expect(created.statusCode, created.body).toBe(201);
+    let c = created.json();
+    for (const [action, as] of [['submit', 'planner'], ['approve', 'approver'], ['schedule', 'planner']] as const) {
+      const res = await call('POST', `/api/campaigns/${c.campaignId}/${action}`, as, { version: c.version });
+      expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+      c = res.json();
+    }
+    const t = c.targets;
+    expect(t.treatment + t.control + t.excluded).toBe(run.summary!.subOptimal);
+    expect(t.treatment).toBeGreaterThan(0);
   });
 
   it('ranks the best plans for one customer for the customer 360', async () => {
