@@ -279,7 +279,7 @@ describe('the business-traveller scenario', () => {
     // the run cannot be deleted from under the segment
     const refused = await call('DELETE', `/api/tariffs/runs/${run.runId}`);
     expect(refused.statusCode).toBe(409);
-    expect(refused.json()).toMatchObject({ code: 'RUN_IN_SEGMENT', message: expect.stringContaining(`"资费推荐 run ${run.runId}" (${saved.json().segmentId})`) });
+    expect(refused.json()).toMatchObject({ code: 'RUN_IN_USE', message: expect.stringContaining(`saved segment "资费推荐 run ${run.runId}" (${saved.json().segmentId})`) });
     expect((await call('GET', `/api/tariffs/runs/${run.runId}`)).statusCode).toBe(200);
     expect((await call('DELETE', `/api/segments/${saved.json().segmentId}`)).statusCode).toBe(204);
     const bad = await preview({ tariffRecommended: { runId: 0, plan: 'X' } });
@@ -306,6 +306,14 @@ describe('the business-traveller scenario', () => {
     const t = c.targets;
     expect(t.treatment + t.control + t.excluded).toBe(run.summary!.subOptimal);
     expect(t.treatment).toBeGreaterThan(0);
+    // a draft on the run keeps it from being deleted; once a campaign's targets are chosen, it no longer needs the run
+    const draft = await call('POST', '/api/campaigns', 'planner', { ...plan, name: '商旅套餐升级 draft' });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const refused = await call('DELETE', `/api/tariffs/runs/${run.runId}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().message).toContain(`campaign "商旅套餐升级 draft" (${draft.json().campaignId})`);
+    expect(refused.json().message).not.toContain(`(${c.campaignId})`);
+    expect((await call('DELETE', `/api/campaigns/${draft.json().campaignId}?version=${draft.json().version}`, 'planner')).statusCode).toBe(204);
   });
 
   it('ranks the best plans for one customer for the customer 360', async () => {

@@ -3,7 +3,7 @@
 // version, state), changes the campaign and writes the audit entry in one transaction.
 import { recordAudit } from '../audit/audit.ts';
 import { can, type Permission, type Role } from '../auth/roles.ts';
-import { getSegment } from '../customers/segments.ts';
+import { filterNamesTariffRun, getSegment } from '../customers/segments.ts';
 import { Conflict, DomainError, InvalidInput } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
 import type { Db, Store } from '../store/store.ts';
@@ -391,6 +391,18 @@ export async function listCampaigns(
   );
   const items = rows.map(({ rn: _rn, ...item }) => item);
   return { total: total?.n ?? 0, items };
+}
+
+/** Campaigns whose targets are not chosen yet (draft to approved) and whose plan names tariff run `runId`. */
+export async function campaignsNamingTariffRun(db: Db, runId: number): Promise<Array<{ campaignId: number; name: string }>> {
+  const rows = await db.query<{ campaignId: number; name: string; plan: string; target: string | null }>(
+    `SELECT campaign_id AS "campaignId", name, CAST(plan AS VARCHAR) AS plan, CAST(target_filter AS VARCHAR) AS target FROM campaigns
+     WHERE status IN ('draft', 'submitted', 'approved') AND (CAST(plan AS VARCHAR) LIKE '%tariffRecommended%' OR CAST(target_filter AS VARCHAR) LIKE '%tariffRecommended%')
+     ORDER BY campaign_id`,
+  );
+  return rows
+    .filter((r) => filterNamesTariffRun(JSON.parse(r.plan), runId) || (r.target !== null && filterNamesTariffRun(JSON.parse(r.target), runId)))
+    .map(({ campaignId, name }) => ({ campaignId, name }));
 }
 
 export async function campaignHistory(db: Db, campaignId: number): Promise<Array<{ occurredAt: string; actor: string; action: string; detail: unknown }>> {

@@ -396,16 +396,18 @@ export async function updateSegment(db: Db, segmentId: number, input: SegmentInp
   return getSegment(db, segmentId);
 }
 
-/** The saved segments whose filter names tariff run `runId` (a tariffRecommended condition at any depth). */
+/** Whether a filter (or anything holding filters) names tariff run `runId` in a tariffRecommended condition, at any depth. */
+export function filterNamesTariffRun(node: unknown, runId: number): boolean {
+  if (Array.isArray(node)) return node.some((n) => filterNamesTariffRun(n, runId));
+  if (typeof node !== 'object' || node === null) return false;
+  const r = (node as { tariffRecommended?: { runId?: unknown } }).tariffRecommended;
+  return r?.runId === runId || Object.values(node).some((n) => filterNamesTariffRun(n, runId));
+}
+
+/** The saved segments whose filter names tariff run `runId`. */
 export async function segmentsNamingTariffRun(db: Db, runId: number): Promise<SavedSegment[]> {
-  const names = (node: unknown): boolean => {
-    if (Array.isArray(node)) return node.some(names);
-    if (typeof node !== 'object' || node === null) return false;
-    const r = (node as { tariffRecommended?: { runId?: unknown } }).tariffRecommended;
-    return r?.runId === runId || Object.values(node).some(names);
-  };
   const candidates = await db.query<SavedSegment>(`SELECT ${savedColumns} FROM segments WHERE CAST(filter AS VARCHAR) LIKE '%tariffRecommended%' ORDER BY segment_id`);
-  return candidates.map(parseSaved).filter((segment) => names(segment.filter));
+  return candidates.map(parseSaved).filter((segment) => filterNamesTariffRun(segment.filter, runId));
 }
 
 export async function deleteSegment(db: Db, segmentId: number): Promise<void> {

@@ -4,6 +4,7 @@
 // the target in chunks of consecutive subscriber ids (one SQL pass over the CDRs per chunk, so
 // memory stays flat at any size); every customer's result is stored for paging and export.
 import { Type, type Static } from '@sinclair/typebox';
+import { campaignsNamingTariffRun } from '../campaigns/campaigns.ts';
 import { compileSegment, getSegment, segmentMembersSql, segmentsNamingTariffRun } from '../customers/segments.ts';
 import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
@@ -458,11 +459,13 @@ export async function getRun(db: Db, runId: number): Promise<TariffRun> {
 export async function deleteRun(store: Store, runId: number): Promise<{ runId: number; results: number }> {
   const run = await getRun(store, runId);
   if (run.status === 'running') throw new Conflict(`Run ${runId} is still running; delete it when it has finished`, { code: 'RUN_RUNNING' });
-  // a saved segment (and a campaign on it) targets the run's recommendations: it would silently empty
-  const naming = await segmentsNamingTariffRun(store, runId);
-  if (naming.length > 0) {
-    const listed = naming.map((s) => `"${s.name}" (${s.segmentId})`).join(', ');
-    throw new Conflict(`Run ${runId} is the target of the saved segment${naming.length > 1 ? 's' : ''} ${listed}; delete or change ${naming.length > 1 ? 'them' : 'it'} first`, { code: 'RUN_IN_SEGMENT' });
+  // a saved segment, or a campaign whose targets are not chosen yet, targets the run's recommendations: they would silently empty
+  const users = [
+    ...(await segmentsNamingTariffRun(store, runId)).map((s) => `saved segment "${s.name}" (${s.segmentId})`),
+    ...(await campaignsNamingTariffRun(store, runId)).map((c) => `campaign "${c.name}" (${c.campaignId})`),
+  ];
+  if (users.length > 0) {
+    throw new Conflict(`Run ${runId} is the target of the ${users.join(', ')}; delete or change ${users.length > 1 ? 'them' : 'it'} first`, { code: 'RUN_IN_USE' });
   }
   return store.transaction(async (tx) => {
     const counted = await tx.one<{ n: number }>('SELECT count(*) AS n FROM tariff_run_results WHERE run_id = $run', { run: runId });
