@@ -1,5 +1,6 @@
 // HTTP push of a delivered list (a campaign wave's, or a tariff run's recommendations) to a
-// channel system's endpoint: the CSV as the body, its manifest in headers (the receiver checks the SHA-256 and may use the delivery id to ignore a repeat).
+// channel system's endpoint: the CSV as the body, its manifest in headers (the receiver checks the
+// SHA-256 and may use the delivery id to ignore a repeat).
 // A failed attempt (no answer, timeout, 5xx, 429) is retried after an exponential backoff; every
 // attempt and the delivery's status are recorded. Endpoints are managed per channel.
 import fs from 'node:fs';
