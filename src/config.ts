@@ -31,6 +31,11 @@ function intFrom(name: string, fallback: number): number {
   return value;
 }
 
+/** The outbox for a database file: YITI_OUTBOX (from the working directory), else `outbox` beside the file. */
+export function outboxDirFor(dbPath: string): string {
+  return process.env.YITI_OUTBOX ? path.resolve(process.cwd(), process.env.YITI_OUTBOX) : path.join(path.dirname(path.resolve(dbPath)), 'outbox');
+}
+
 export function loadConfig(): Config {
   const root = process.cwd();
   const dbPath = path.resolve(root, process.env.YITI_DB ?? 'data/yiti.duckdb');
@@ -44,6 +49,6 @@ export function loadConfig(): Config {
     webDist: path.resolve(root, process.env.YITI_WEB_DIST ?? 'web/dist'),
     logLevel: process.env.YITI_LOG_LEVEL ?? 'info',
     tagsRecomputeMinutes: intFrom('YITI_TAGS_RECOMPUTE_MINUTES', 1440),
-    outboxDir: process.env.YITI_OUTBOX ? path.resolve(root, process.env.YITI_OUTBOX) : path.join(path.dirname(dbPath), 'outbox'),
+    outboxDir: outboxDirFor(dbPath),
   };
 }

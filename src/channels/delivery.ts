@@ -120,6 +120,23 @@ export async function recordDelivery(db: Db, d: NewDelivery): Promise<number> {
   return row!.id;
 }
 
+/**
+ * A list written to the outbox, as deliveries: the file (delivered), and an HTTP send (pending)
+ * where the channel has an enabled endpoint. Returns their ids, the file's first.
+ */
+export async function recordListDelivery(db: Db, d: Omit<NewDelivery, 'method' | 'status'> & { file: string; sha256: string }): Promise<number[]> {
+  const ids = [await recordDelivery(db, { ...d, method: 'file', status: 'delivered' })];
+  if (await endpointFor(db, d.channelId)) ids.push(await recordDelivery(db, { ...d, method: 'http', status: 'pending' }));
+  return ids;
+}
+
+/** The deliveries by id, and their HTTP sends started (they go on in the background; each keeps its status). */
+export async function startSends(store: Store, outbox: string, ids: number[]): Promise<{ deliveries: Delivery[]; pushes: Promise<void> }> {
+  const deliveries = await Promise.all(ids.map((id) => getDelivery(store, id)));
+  const pushes = Promise.all(deliveries.filter((d) => d.method === 'http').map((d) => pushDelivery(store, outbox, d.deliveryId))).then(() => undefined);
+  return { deliveries, pushes };
+}
+
 export async function getDelivery(db: Db, deliveryId: number): Promise<Delivery> {
   const row = await db.one<Delivery>(`SELECT ${deliveryColumns} FROM deliveries WHERE delivery_id = $deliveryId`, { deliveryId });
   if (!row) throw new NotFound('Delivery', deliveryId);
@@ -257,24 +274,17 @@ export async function deliverWave(store: Store, outbox: string, list: WaveList, 
             { campaignId: list.campaignId, waveNo: list.waveNo, channel },
           );
         });
-        const fileId = await recordDelivery(c, {
-          kind: 'wave_list', campaignId: list.campaignId, waveNo: list.waveNo, channelId: channel, method: 'file',
-          file: written.file, rows: n, sha256: written.sha256, status: 'delivered', createdBy: who.username,
+        const delivered = await recordListDelivery(c, {
+          kind: 'wave_list', campaignId: list.campaignId, waveNo: list.waveNo, channelId: channel, file: written.file, rows: n, sha256: written.sha256, createdBy: who.username,
         });
         const manifest: WaveManifest = {
-          kind: 'wave_list', deliveryId: fileId, campaignId: list.campaignId, campaignName: campaign.plan.name, waveNo: list.waveNo, channel,
+          kind: 'wave_list', deliveryId: delivered[0], campaignId: list.campaignId, campaignName: campaign.plan.name, waveNo: list.waveNo, channel,
           file: written.file, rows: n, sha256: written.sha256, columns: waveListColumns, msisdn: who.revealPii ? 'full' : 'masked',
           createdBy: who.username, createdAt: createdAt.toISOString(),
         };
         await writeManifest(outbox, `${folderName}/${channel}.manifest.json`, manifest);
         manifests.push(manifest);
-        ids.push(fileId);
-        if (await endpointFor(c, channel)) {
-          ids.push(await recordDelivery(c, {
-            kind: 'wave_list', campaignId: list.campaignId, waveNo: list.waveNo, channelId: channel, method: 'http',
-            file: written.file, rows: n, sha256: written.sha256, status: 'pending', createdBy: who.username,
-          }));
-        }
+        ids.push(...delivered);
         if ((worklistChannels as readonly string[]).includes(channel)) {
           await c.run('BEGIN TRANSACTION');
           try {
@@ -295,7 +305,6 @@ export async function deliverWave(store: Store, outbox: string, list: WaveList, 
       await c.run(`DROP TABLE IF EXISTS ${rowsTable}`).catch(() => undefined);
     }
   });
-  const deliveries = await Promise.all(ids.map((id) => getDelivery(store, id)));
-  const pushes = Promise.all(deliveries.filter((d) => d.method === 'http').map((d) => pushDelivery(store, outbox, d.deliveryId))).then(() => undefined);
+  const { deliveries, pushes } = await startSends(store, outbox, ids);
   return { folder: folderName, deliveries, manifests, pushes };
 }

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { recordAudit } from '../audit/audit.ts';
 import { getDelivery } from '../channels/delivery.ts';
 import { createChannelKey, listChannelKeys, revokeChannelKey } from '../channels/keys.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, outboxDirFor } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
 import { importFeedbackFile } from '../ingest/feedback-file.ts';
@@ -230,7 +230,7 @@ tariff
     if (channels.length === 0 || unknown.length > 0) {
       throw new InvalidInput(`--channels: ${unknown.length ? `${unknown.join(', ')} is not one of` : 'give one or more of'} ${pushChannels.join(', ')}`, { field: 'channels' });
     }
-    const outbox = path.resolve(opts.outbox ?? (process.env.YITI_OUTBOX ? config.outboxDir : path.join(path.dirname(path.resolve(opts.db)), 'outbox')));
+    const outbox = path.resolve(opts.outbox ?? outboxDirFor(opts.db));
     await withStore(opts.db, async (store) => {
       const who = `cli:${os.userInfo().username}`;
       const pushed = await pushRecommendations(store, outbox, runId, { channels: channels as PushChannel[] }, { username: who, revealPii: opts.reveal === true });

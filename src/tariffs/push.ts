@@ -7,9 +7,8 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Type, type Static } from '@sinclair/typebox';
-import { getDelivery, recordDelivery, type Delivery } from '../channels/delivery.ts';
+import { recordListDelivery, startSends, type Delivery } from '../channels/delivery.ts';
 import { outboxStamp, writeManifest, writeOutboxFiles } from '../channels/outbox.ts';
-import { endpointFor, pushDelivery } from '../channels/push.ts';
 import { maskMsisdnSql } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
 import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
@@ -157,13 +156,8 @@ export async function pushRecommendations(
     };
     // the manifest after its CSV: a reader that sees it may trust the CSV is complete
     await writeManifest(outbox, `${folderName}/${channel}.manifest.json`, manifest);
-    ids.push(await recordDelivery(store, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'file', file: written.file, rows: rows[i], sha256: written.sha256, status: 'delivered', createdBy: who.username }));
-    if (await endpointFor(store, channel)) {
-      ids.push(await recordDelivery(store, { kind: 'tariff_recommendations', runId, channelId: channel, method: 'http', file: written.file, rows: rows[i], sha256: written.sha256, status: 'pending', createdBy: who.username }));
-    }
+    ids.push(...(await recordListDelivery(store, { kind: 'tariff_recommendations', runId, channelId: channel, file: written.file, rows: rows[i], sha256: written.sha256, createdBy: who.username })));
     manifests.push(manifest);
   }
-  const deliveries = await Promise.all(ids.map((id) => getDelivery(store, id)));
-  const pushes = Promise.all(deliveries.filter((d) => d.method === 'http').map((d) => pushDelivery(store, outbox, d.deliveryId))).then(() => undefined);
-  return { folder, manifests, deliveries, pushes };
+  return { folder, manifests, ...(await startSends(store, outbox, ids)) };
 }

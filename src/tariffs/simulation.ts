@@ -616,5 +616,3 @@ export async function* runResultsCsv(db: Db, runId: number, q: Partial<ResultQue
   }
 }
 
-export type { ResultSqlRow };
-export { resultColumns, resultFilter };
