@@ -134,6 +134,20 @@ afterAll(async () => {
 });
 
 /**
+ * Confirms the open Popconfirm until `answered` settles. A click that lands while the confirmation
+ * is still opening can be lost on a loaded machine (once in CI the DELETE never left); the
+ * confirmation then stays open, so it is clicked again, at most three times.
+ */
+async function confirmPopconfirm(page: Page, answered: Promise<unknown>): Promise<void> {
+  const ok = page.locator('.ant-popconfirm:visible .ant-btn-primary');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await ok.click();
+    const settled = await Promise.race([answered.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5_000))]);
+    if (settled || !(await ok.isVisible())) return;
+  }
+}
+
+/**
  * Chooses a Select's option by clicking its label once it is listed, and waits until it shows as
  * chosen (keys pressed before the list opens or loads are lost). `typed` filters a searchable list first.
  */
@@ -239,9 +253,8 @@ describe('the console in a browser', () => {
       await adminPage.getByTestId('msisdn').waitFor(); // the profile has loaded: its button stays put
       await adminPage.getByTestId('reveal-button').click();
       await adminPage.locator('.ant-popconfirm').waitFor();
-      await adminPage.locator('.ant-popconfirm .ant-btn-primary').click();
       const revealed = adminPage.getByTestId('msisdn-revealed');
-      await revealed.waitFor();
+      await confirmPopconfirm(adminPage, revealed.waitFor());
       const full = (await revealed.textContent())!;
       expect(full).toMatch(/^\d{11}$/);
       expect(`${full.slice(0, 3)}****${full.slice(7)}`).toBe(maskedNumber);
@@ -327,7 +340,7 @@ describe('the console in a browser', () => {
     await page.getByTestId('sim-delete').click();
     await page.locator('.ant-popconfirm').waitFor();
     const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/tariffs/runs/${runId}`));
-    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await confirmPopconfirm(page, deleted);
     expect((await deleted).status()).toBe(204);
     await page.waitForFunction(() => !new URL(location.href).searchParams.has('run'));
     const gone = await page.evaluate(async (url) => (await fetch(url, { headers: { authorization: `Bearer ${localStorage.getItem('yiti.token') ?? ''}` } })).status, `/api/tariffs/runs/${runId}`);
