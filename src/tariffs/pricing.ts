@@ -311,24 +311,36 @@ function customerResult(context: ResultContext, priced: PricedCustomer, referenc
   const notes: string[] = [];
   if (billed.length < run.months.length && billed.length > 0) notes.push(JSON.stringify(['p', billed.length, run.months.length] satisfies PackedNote));
   for (const id of customer.addOns) if (addOns.has(id)) notes.push(JSON.stringify(['o', id] satisfies PackedNote));
-  const line = (outcome: ResultRow['outcome'], best: string, recommended: string, bestFen: number | null, saving: number) =>
+  let outcome: ResultRow['outcome'] = 'no_bill';
+  let best = '';
+  let recommended = '';
+  let bestFen: number | null = null;
+  let saving = 0;
+  if (billed.length > 0) {
+    // the eligible plans that save more than the minimum, the largest saving first (ties: listed order)
+    const eligible = context.eligible.get(customer.brand) ?? run.planBrands.map((b) => b === null || b.includes(customer.brand));
+    const ranked: number[] = [];
+    for (let i = 0; i < costs.length; i++) {
+      if (eligible[i] && run.planIds[i] !== customer.planId && current - costs[i] > run.minSavingFen) ranked.push(i);
+    }
+    outcome = 'no_better';
+    if (ranked.length > 0) {
+      ranked.sort((a, b) => costs[a] - costs[b] || a - b);
+      const top = ranked[0];
+      usageNotes(notes, quoted[top], run.plans[top], topPlanUsage(context, priced, top), before, billed.length);
+      outcome = 'better';
+      best = ranked.filter((i) => costs[i] === costs[top]).map((i) => quoted[i]).join(',');
+      recommended = ranked.map((i) => quoted[i]).join(',');
+      bestFen = costs[top];
+      saving = current - costs[top];
+    }
+  }
+  // written as one template (no closure made per customer: tsx's keepNames makes each costly)
+  return (
     `{"subscriber_id":${customer.sid},"current_plan_id":${JSON.stringify(customer.planId)},"months_billed":${billed.length},` +
     `"current_fen":${current},"costs":[${costs.join(',')}],"outcome":"${outcome}","best_plan_ids":[${best}],"recommended":[${recommended}],` +
-    `"best_fen":${bestFen},"saving_fen":${saving},"revenue_change_fen":${-saving},"reference_months":${referenceMonths},"notes":[${notes.join(',')}]}`;
-  if (billed.length === 0) return line('no_bill', '', '', null, 0);
-  // the eligible plans that save more than the minimum, the largest saving first (ties: listed order)
-  const eligible = context.eligible.get(customer.brand) ?? run.planBrands.map((b) => b === null || b.includes(customer.brand));
-  const ranked: number[] = [];
-  for (let i = 0; i < costs.length; i++) {
-    if (eligible[i] && run.planIds[i] !== customer.planId && current - costs[i] > run.minSavingFen) ranked.push(i);
-  }
-  if (ranked.length === 0) return line('no_better', '', '', null, 0);
-  ranked.sort((a, b) => costs[a] - costs[b] || a - b);
-  const top = ranked[0];
-  usageNotes(notes, quoted[top], run.plans[top], topPlanUsage(context, priced, top), before, billed.length);
-  const best: string[] = [];
-  for (const i of ranked) if (costs[i] === costs[top]) best.push(quoted[i]);
-  return line('better', best.join(','), ranked.map((i) => quoted[i]).join(','), costs[top], current - costs[top]);
+    `"best_fen":${bestFen},"saving_fen":${saving},"revenue_change_fen":${-saving},"reference_months":${referenceMonths},"notes":[${notes.join(',')}]}`
+  );
 }
 
 /** What a plan's month charges use and pay by service, summed over the months. */
@@ -359,9 +371,8 @@ function usageNotes(notes: string[], quotedId: string, plan: TariffPlan, usage: 
   });
   const shown: number[] = [];
   for (let i = 0; i < services.length; i++) if (billed[i] !== 0 || usage.byService[i] !== 0) shown.push(i);
-  const change = (i: number) => Math.abs(usage.byService[i] - billed[i]);
   // a stable sort: equal changes keep the order of `services`
-  shown.sort((a, b) => change(b) - change(a));
+  shown.sort((a, b) => Math.abs(usage.byService[b] - billed[b]) - Math.abs(usage.byService[a] - billed[a]));
   for (const i of shown) notes.push(`["s","${services[i]}",${billed[i]},${usage.byService[i]}]`);
 }
 

@@ -1,7 +1,8 @@
 // Month totals, fast: what a simulation ranks plans by is each customer-month's total fen, not
 // its lines. Each plan is compiled once into a rule per (usage class, time cell) — line id,
 // allowance, tier, meter coefficients — and a profile batch is priced in tight loops over its
-// typed arrays, with no string keys or line objects per customer-month. A customer-month this
+// typed arrays, with no string keys or line objects per customer-month: each row once for every
+// plan (the row stage), then each plan's allowances, tiers and caps (the month stage). A customer-month this
 // cannot price exactly the same way `priceProfile` does (a call crossing a cell, an allowance
 // that runs out and leaves an order-dependent remainder) comes back as NaN, for the general
 // path; the property test holds both against the reference rater.
@@ -189,15 +190,24 @@ export class MonthTotals {
   private readonly lineIds: Array<Map<string, number>>;
   private readonly overageIds: Array<Map<string, number>>;
   private readonly flat: FlatRules;
-  // scratch, sized for the largest plan, reused for every customer-month
+  // Scratch for a customer-month under every plan at once, reused: plan slot q (plan from + q of
+  // `price`) keeps its usage lines at q × lineStride …, its tiers at q × tierStride …, its
+  // allowances at q × allowanceStride …
+  private lineStride = 1;
+  private readonly tierStride: number;
+  private readonly allowanceStride: number;
   private lineAmount: Float64Array;
-  private capSum: Float64Array;
-  private tierUnits: Float64Array;
-  private need: Float64Array;
-  private steps: Float64Array;
-  private setupSum: Float64Array;
-  private coveredSum: Float64Array;
-  private form: Int32Array;
+  private readonly tierUnits: Float64Array;
+  private readonly need: Float64Array;
+  private readonly steps: Float64Array;
+  private readonly setupSum: Float64Array;
+  private readonly coveredSum: Float64Array;
+  private readonly form: Int32Array;
+  /** per slot, the fen of the rows the plan carries as billed */
+  private readonly carriedRows: Float64Array;
+  private readonly capSum: Float64Array;
+  /** one row's statistics, read once for every plan */
+  private readonly rowStats: Float64Array;
   // carried bills per carried set, for profile billK of billRules (valid where billStamp = billGeneration)
   private billSum: Float64Array;
   private billStamp: Int32Array;
@@ -219,16 +229,24 @@ export class MonthTotals {
     this.billSum = new Float64Array(sets.size);
     this.billStamp = new Int32Array(sets.size);
     const most = (f: (cp: CompiledPlan) => number) => Math.max(1, ...spec.plans.map(f));
-    this.lineAmount = new Float64Array(64);
-    this.capSum = new Float64Array(most((cp) => cp.caps.length));
-    this.tierUnits = new Float64Array(most((cp) => cp.tiers.length));
-    const allowances = most((cp) => cp.allowances.length);
+    const P = Math.max(1, spec.plans.length);
+    this.tierStride = most((cp) => cp.tiers.length);
+    this.allowanceStride = most((cp) => cp.allowances.length);
+    this.lineAmount = new Float64Array(0);
+    this.tierUnits = new Float64Array(P * this.tierStride);
+    const allowances = P * this.allowanceStride;
     this.need = new Float64Array(allowances);
     this.steps = new Float64Array(allowances);
     this.setupSum = new Float64Array(allowances);
     this.coveredSum = new Float64Array(allowances);
     this.form = new Int32Array(allowances);
+    this.carriedRows = new Float64Array(P);
+    this.capSum = new Float64Array(most((cp) => cp.caps.length));
+    this.rowStats = new Float64Array(spec.meters.length);
     this.flat = this.compileRules();
+    // the usage lines are known once the rules are compiled
+    this.lineStride = Math.max(1, ...this.plans.map((tp) => tp.lines));
+    this.lineAmount = new Float64Array(P * this.lineStride);
   }
 
   private lineOf(p: number, key: string): number {
@@ -241,7 +259,6 @@ export class MonthTotals {
       const chain = classChain(key);
       tp.capOfLine.push(tp.cp.caps.findIndex((c) => chain.some((k) => c.keys.has(k))));
       tp.lineService.push(serviceCode(key));
-      if (tp.lines > this.lineAmount.length) this.lineAmount = new Float64Array(tp.lines * 2);
     }
     return id;
   }
@@ -374,7 +391,8 @@ export class MonthTotals {
       out.fill(NaN, 0, to - from);
       return;
     }
-    for (let p = from; p < to; p++) out[p - from] = this.priceOne(batch, rules, k, p);
+    this.sumRows(batch, rules, k, from, to, null);
+    for (let p = from; p < to; p++) out[p - from] = this.monthTotal(rules, k, p, p - from, null);
   }
 
   /**
@@ -382,70 +400,89 @@ export class MonthTotals {
    * `usage`; NaN (and `usage` left partly filled) where `price` gives NaN.
    */
   usage(batch: ProfileBatch, rules: BatchRules, k: number, p: number, usage: PlanUsage): number {
-    return batch.residuals.has(k) ? NaN : this.priceOne(batch, rules, k, p, usage);
+    if (batch.residuals.has(k)) return NaN;
+    this.sumRows(batch, rules, k, p, p + 1, usage);
+    return this.monthTotal(rules, k, p, 0, usage);
   }
 
-  private priceOne(batch: ProfileBatch, rules: BatchRules, k: number, p: number, sink: PlanUsage | null = null): number {
-    const tp = this.plans[p];
-    const cp = tp.cp;
+  /**
+   * The row stage: profile k's rows summed under plans from … to − 1 into their slots (usage
+   * lines, tiers, allowances, carried fen), each row read once for all the plans — its rules
+   * for consecutive plans lie side by side.
+   */
+  private sumRows(batch: ProfileBatch, rules: BatchRules, k: number, from: number, to: number, sink: PlanUsage | null): void {
     const f = this.flat;
+    const { lineAmount, tierUnits, need, steps, setupSum, coveredSum, form, carriedRows, rowStats, lineStride, tierStride, allowanceStride } = this;
+    const P = to - from;
+    lineAmount.fill(0, 0, P * lineStride);
+    tierUnits.fill(0, 0, P * tierStride);
+    const A = P * allowanceStride;
+    need.fill(0, 0, A);
+    steps.fill(0, 0, A);
+    setupSum.fill(0, 0, A);
+    coveredSum.fill(0, 0, A);
+    form.fill(-2, 0, A);
+    carriedRows.fill(0, 0, P);
     const stats = batch.stats;
-    const rowBase = rules.rowBase;
-    const { lineAmount, capSum, tierUnits, need, steps, setupSum, coveredSum, form } = this;
-    const A = tp.allowances;
-    const L = tp.lines;
-    for (let l = 0; l < L; l++) lineAmount[l] = 0;
-    for (let t = 0; t < tp.tiers; t++) tierUnits[t] = 0;
-    for (let a = 0; a < A; a++) {
-      need[a] = 0;
-      steps[a] = 0;
-      setupSum[a] = 0;
-      coveredSum[a] = 0;
-      form[a] = -2;
-    }
-    let total = 0;
-
+    const meters = stats.length;
     const end = batch.rowStart[k + 1];
     for (let r = batch.rowStart[k]; r < end; r++) {
-      const i = rowBase[r] + p;
-      const kind = f.kind[i];
-      if (kind === rated) {
-        let amount = batch.n[r] * f.perCall[i];
-        const ms = f.meterStart[i + 1];
-        for (let j = f.meterStart[i]; j < ms; j++) amount += stats[f.meter[j]][r] * f.coef[j];
-        lineAmount[f.line[i]] += amount / f.divisor[i];
-      } else if (kind === tiered) {
-        tierUnits[f.tier[i]] += stats[f.tierMeter[i]][r];
-      } else if (kind === carried) {
-        total += batch.originalFen[r];
-        if (sink !== null) sink.byService[f.service[i]] += batch.originalFen[r];
-      } else if (kind === drawing) {
-        const n = batch.n[r];
-        const a = f.allowance[i];
-        const s = stats[f.allowanceMeter[i]][r];
-        need[a] += s * f.granularity[i];
-        steps[a] += s;
-        setupSum[a] += n * f.setup[i];
-        const covered = n * f.coveredFee[i];
-        coveredSum[a] += covered;
-        lineAmount[f.line[i]] += covered;
-        const o = f.overage[i];
-        form[a] = form[a] === -2 || form[a] === o ? o : -1;
+      const n = batch.n[r];
+      for (let m = 0; m < meters; m++) rowStats[m] = stats[m][r];
+      const base = rules.rowBase[r] + from;
+      for (let q = 0; q < P; q++) {
+        const i = base + q;
+        const kind = f.kind[i];
+        if (kind === rated) {
+          let amount = n * f.perCall[i];
+          const ms = f.meterStart[i + 1];
+          for (let j = f.meterStart[i]; j < ms; j++) amount += rowStats[f.meter[j]] * f.coef[j];
+          lineAmount[q * lineStride + f.line[i]] += amount / f.divisor[i];
+        } else if (kind === tiered) {
+          tierUnits[q * tierStride + f.tier[i]] += rowStats[f.tierMeter[i]];
+        } else if (kind === carried) {
+          carriedRows[q] += batch.originalFen[r];
+          if (sink !== null) sink.byService[f.service[i]] += batch.originalFen[r];
+        } else if (kind === drawing) {
+          const a = q * allowanceStride + f.allowance[i];
+          const s = rowStats[f.allowanceMeter[i]];
+          need[a] += s * f.granularity[i];
+          steps[a] += s;
+          setupSum[a] += n * f.setup[i];
+          const covered = n * f.coveredFee[i];
+          coveredSum[a] += covered;
+          lineAmount[q * lineStride + f.line[i]] += covered;
+          const o = f.overage[i];
+          form[a] = form[a] === -2 || form[a] === o ? o : -1;
+        }
       }
     }
+  }
+
+  /** The month stage: plan p's total from its slot q of the row stage (NaN where the order of calls decides). */
+  private monthTotal(rules: BatchRules, k: number, p: number, q: number, sink: PlanUsage | null): number {
+    const tp = this.plans[p];
+    const { lineAmount, tierUnits, need, steps, setupSum, coveredSum, form, capSum } = this;
+    const lines = q * this.lineStride;
+    const tiers = q * this.tierStride;
+    const allowances = q * this.allowanceStride;
+    const A = tp.allowances;
+    const L = tp.lines;
+    let total = this.carriedRows[q];
 
     for (let a = 0; a < A; a++) {
+      const x = allowances + a;
       const quantity = tp.allowanceQuantity[a];
-      if (need[a] <= quantity) continue;
-      if (form[a] < 0) return NaN;
+      if (need[x] <= quantity) continue;
+      if (form[x] < 0) return NaN;
       // every row on this allowance shares one order-free overage form: only the steps past the
       // quantity are charged, whichever calls they fall in
-      const o = tp.overages[form[a]];
-      const overage = steps[a] - quantity / tp.allowanceGranularity[a];
-      if (o.tier >= 0) tierUnits[o.tier] += overage;
+      const o = tp.overages[form[x]];
+      const overage = steps[x] - quantity / tp.allowanceGranularity[a];
+      if (o.tier >= 0) tierUnits[tiers + o.tier] += overage;
       else {
-        const amount = overage * o.price + setupSum[a];
-        lineAmount[o.line] += (tp.roundAtCall ? amount / tp.scale : amount) - coveredSum[a];
+        const amount = overage * o.price + setupSum[x];
+        lineAmount[lines + o.line] += (tp.roundAtCall ? amount / tp.scale : amount) - coveredSum[x];
       }
     }
 
@@ -453,7 +490,7 @@ export class MonthTotals {
     for (let c = 0; c < caps; c++) capSum[c] = 0;
     const roundLines = !tp.roundAtCall && tp.scale !== 1;
     for (let l = 0; l < L; l++) {
-      const amount = lineAmount[l];
+      const amount = lineAmount[lines + l];
       const fen = roundLines && amount !== 0 ? toFen(amount, tp.scale, tp.roundMode) : amount;
       total += fen;
       const cap = tp.capOfLine[l];
@@ -461,12 +498,12 @@ export class MonthTotals {
       if (sink !== null) sink.byService[tp.lineService[l]] += fen;
     }
     for (let t = 0; t < tp.tiers; t++) {
-      const units = tierUnits[t];
+      const units = tierUnits[tiers + t];
       const fen = units === 0 ? tp.tierZeroFen[t] : toFen(tierAmount(tp, t, units), tp.scale, tp.roundMode);
       total += fen;
       if (sink !== null) {
         sink.byService[tp.tierService[t]] += fen;
-        sink.tierUnits[t] += tierUnits[t];
+        sink.tierUnits[t] += units;
       }
     }
     for (let c = 0; c < caps; c++) {
@@ -493,7 +530,7 @@ export class MonthTotals {
     if (sink !== null) {
       sink.byService[feeService] += tp.monthlyFee;
       sink.byService[otherService] += carriedBills;
-      for (let a = 0; a < A; a++) sink.allowanceUsed[a] += Math.min(need[a], tp.allowanceQuantity[a]);
+      for (let a = 0; a < A; a++) sink.allowanceUsed[a] += Math.min(need[allowances + a], tp.allowanceQuantity[a]);
     }
     return Number.isSafeInteger(total) ? total : NaN;
   }
