@@ -22,7 +22,7 @@ const role = 'tariff-pricing';
 
 /** The typed arrays' buffers of a batch, each once: moved to the worker, not copied. */
 function buffersOf(batch: ProfileBatch): ArrayBuffer[] {
-  const arrays = [batch.cls, batch.cell, batch.n, batch.quantity, batch.originalFen, ...batch.stats, batch.rowStart, batch.billStart, batch.billItem, batch.billFen];
+  const arrays = [batch.cls, batch.cell, batch.n, batch.quantity, batch.originalFen, ...batch.stats, batch.order, batch.rowStart, batch.billStart, batch.billItem, batch.billFen];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 

@@ -426,7 +426,8 @@ export class MonthTotals {
     const stats = batch.stats;
     const meters = stats.length;
     const end = batch.rowStart[k + 1];
-    for (let r = batch.rowStart[k]; r < end; r++) {
+    for (let x = batch.rowStart[k]; x < end; x++) {
+      const r = batch.order[x];
       const n = batch.n[r];
       for (let m = 0; m < meters; m++) rowStats[m] = stats[m][r];
       const base = rules.rowBase[r] + from;
