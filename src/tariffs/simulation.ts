@@ -174,7 +174,19 @@ export async function startSimulation(store: Store, request: SimulationRequest, 
 }
 
 /** The run's target in subscriber order, each with the tariff add-ons it holds (read as columns: a million row objects cost more than the query). */
-async function targetCustomers(db: Db, runId: number, addOnIds: string[]): Promise<TargetCustomer[]> {
+/**
+ * The run's target, compact: a million customer objects kept for the whole run would make every
+ * major garbage collection mark them all. Customer i is sids[i] with the plan, brand and add-ons
+ * kinds[kind[i]]; `slice` makes the objects of one chunk.
+ */
+interface Target {
+  sids: Int32Array;
+  kind: Int32Array;
+  kinds: Array<Omit<TargetCustomer, 'sid'>>;
+  slice(from: number, to: number): TargetCustomer[];
+}
+
+async function targetCustomers(db: Db, runId: number, addOnIds: string[]): Promise<Target> {
   const [sid, planId, brand, addOns] = await db.columns(
     `WITH held AS (
        SELECT subscriber_id, array_to_string(list_sort(list(product_id)), ',') AS add_ons FROM holdings
@@ -186,12 +198,26 @@ async function targetCustomers(db: Db, runId: number, addOnIds: string[]): Promi
      ORDER BY s.subscriber_id`,
     { run: runId, addOns: addOnIds.join(',') },
   );
-  return Array.from({ length: sid.length }, (_, i) => ({
-    sid: (sid as Float64Array)[i],
-    planId: planId[i] as string,
-    brand: brand[i] as string,
-    addOns: addOns[i] === null ? [] : (addOns[i] as string).split(','),
-  }));
+  const kinds: Target['kinds'] = [];
+  const kindOf = new Map<string, number>();
+  const kind = new Int32Array(sid.length);
+  for (let i = 0; i < sid.length; i++) {
+    const key = `${planId[i]}\n${brand[i]}\n${addOns[i] ?? ''}`;
+    let k = kindOf.get(key);
+    if (k === undefined) {
+      k = kinds.length;
+      kinds.push({ planId: planId[i] as string, brand: brand[i] as string, addOns: addOns[i] === null ? [] : (addOns[i] as string).split(',') });
+      kindOf.set(key, k);
+    }
+    kind[i] = k;
+  }
+  const sids = Int32Array.from(sid as Float64Array);
+  return {
+    sids,
+    kind,
+    kinds,
+    slice: (from, to) => Array.from(sids.subarray(from, to), (id, i) => ({ sid: id, ...kinds[kind[from + i]] })),
+  };
 }
 
 /**
@@ -208,7 +234,8 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     if (options.worker ?? prepared.targetCount > chunkSize) worker = new PricingWorker(loadMonths);
     const addOns = await tariffAddOns(store);
     const everyone = await targetCustomers(store, runId, [...addOns.keys()]);
-    const sets = [...new Set(everyone.map((c) => c.addOns.join(',')))].sort();
+    const targetCount = everyone.sids.length;
+    const sets = [...new Set(everyone.kinds.map((c) => c.addOns.join(',')))].sort();
     const variants = sets.flatMap((set) => {
       const held = set ? set.split(',').map((id) => addOns.get(id)!) : [];
       return prepared.plans.map((plan) => validatePlan(withAddOns(plan, held)));
@@ -226,16 +253,16 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     };
     worker?.start(run);
 
-    const chunks = Math.ceil(everyone.length / chunkSize);
+    const chunks = Math.ceil(targetCount / chunkSize);
     const totals = worker ? null : new MonthTotals(spec);
-    const sliceOf = (k: number) => everyone.slice(k * chunkSize, (k + 1) * chunkSize);
+    const chunkStart = (k: number) => k * chunkSize;
+    const chunkEnd = (k: number) => Math.min(targetCount, (k + 1) * chunkSize);
     const profileChunk = (k: number) => {
-      const slice = sliceOf(k);
-      const lo = slice[0].sid;
-      const hi = slice[slice.length - 1].sid;
+      const lo = everyone.sids[chunkStart(k)];
+      const hi = everyone.sids[chunkEnd(k) - 1];
       const target = {
         members: { sql: 'SELECT subscriber_id FROM tariff_run_targets WHERE run_id = $run_id AND subscriber_id BETWEEN $chunk_lo AND $chunk_hi', params: { run_id: runId, chunk_lo: lo, chunk_hi: hi } },
-        range: { lo, hi, dense: hi - lo + 1 <= 2 * slice.length },
+        range: { lo, hi, dense: hi - lo + 1 <= 2 * (chunkEnd(k) - chunkStart(k)) },
       };
       const batch = usageProfileBatch(store, target, prepared.months, spec);
       batch.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
@@ -266,15 +293,15 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     let done = 0;
     try {
       for (let k = 0; k < chunks; k++) {
-        const slice = sliceOf(k);
-        progress((done + 0.1) / chunks * 0.97, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${everyone.length}`);
+        const slice = everyone.slice(chunkStart(k), chunkEnd(k));
+        progress((done + 0.1) / chunks * 0.97, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${targetCount}`);
         const batch = await ahead.shift()!;
         if (k + prefetch < chunks) ahead.push(profileChunk(k + prefetch));
         const chunk = price(slice, batch)
           .then(storeLines)
           .then(() => {
             done++;
-            progress((done / chunks) * 0.97, `priced ${Math.min(done * chunkSize, everyone.length)} of ${everyone.length} customers`);
+            progress((done / chunks) * 0.97, `priced ${Math.min(done * chunkSize, targetCount)} of ${targetCount} customers`);
           });
         chunk.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
         stored.push(chunk);

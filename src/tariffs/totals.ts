@@ -1,11 +1,11 @@
 // Month totals, fast: what a simulation ranks plans by is each customer-month's total fen, not
 // its lines. Each plan is compiled once into a rule per (usage class, time cell) — line id,
 // allowance, tier, meter coefficients — and a profile batch is priced in tight loops over its
-// typed arrays, with no string keys or line objects per customer-month: each row once for every
-// plan (the row stage), then each plan's allowances, tiers and caps (the month stage). A customer-month this
-// cannot price exactly the same way `priceProfile` does (a call crossing a cell, an allowance
-// that runs out and leaves an order-dependent remainder) comes back as NaN, for the general
-// path; the property test holds both against the reference rater.
+// typed arrays, with no string keys or line objects per customer-month: each row once for
+// every plan (the row stage), then each plan's allowances, tiers and caps (the month stage).
+// A customer-month this cannot price exactly the same way `priceProfile` does (a call crossing
+// a cell, an allowance that runs out and leaves an order-dependent remainder) comes back as
+// NaN, for the general path; the property test holds both against the reference rater.
 import { roundToFen } from './charges.ts';
 import { classChain, serviceOfClass, services, type BillItem } from './classes.ts';
 import type { CompiledPlan } from './compile.ts';
