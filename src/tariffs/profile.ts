@@ -395,11 +395,11 @@ export function usageProfileSql(spec: ProfileSpec, target: ProfileTarget, months
       if (!spec.meterDomains[i].has(domain)) return `CAST(0 AS DOUBLE) AS m${i}`;
       // a message is one unit: every meter is the count times its value for one
       if (domain === 'message') return `CAST(count(*) AS DOUBLE) * CAST(${meterSql(m, b, 'CAST(1 AS BIGINT)')} AS DOUBLE) AS m${i}`;
-      return `CAST(sum(${meterSql(m, b)}) AS DOUBLE) AS m${i}`;
+      return `sum(CAST(${meterSql(m, b)} AS DOUBLE)) AS m${i}`;
     });
     return `
       SELECT k, ${residual ? 'rt, rq,' : spec.split ? 'CAST(NULL AS TIMESTAMP) AS rt, CAST(NULL AS BIGINT) AS rq,' : ''}
-        CAST(count(*) AS DOUBLE) AS n, CAST(sum(q) AS DOUBLE) AS quantity, CAST(sum(orig) AS DOUBLE) AS orig${meters.map((m) => `, ${m}`).join('')}
+        CAST(count(*) AS DOUBLE) AS n, sum(CAST(q AS DOUBLE)) AS quantity, sum(CAST(orig AS DOUBLE)) AS orig${meters.map((m) => `, ${m}`).join('')}
       FROM (
         SELECT *, ((CAST(sid AS BIGINT) * ${M} + month) * ${C} + cls) * ${X} + ${cellKey} AS k
           ${residual ? `, CASE WHEN q > packed % ${packBase} - tod THEN t END AS rt, CASE WHEN q > packed % ${packBase} - tod THEN q END AS rq` : ''}
