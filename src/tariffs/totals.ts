@@ -143,6 +143,7 @@ interface FlatRules {
 
 /** A profile batch made ready for `price`: each row's rule base, and its bill items as codes. */
 export interface BatchRules {
+  /** where row r's rules begin in the flattened rules, or -1 where the row costs every plan nothing */
   rowBase: Int32Array;
   billStart: Int32Array;
   billItem: Int32Array;
@@ -190,6 +191,8 @@ export class MonthTotals {
   private readonly lineIds: Array<Map<string, number>>;
   private readonly overageIds: Array<Map<string, number>>;
   private readonly flat: FlatRules;
+  /** per class × cell, 1 where every plan prices its rows at nothing (incoming calls, mostly) */
+  private readonly idle: Uint8Array;
   // Scratch for a customer-month under every plan at once, reused: plan slot q (plan from + q of
   // `price`) keeps its usage lines at q × lineStride …, its tiers at q × tierStride …, its
   // allowances at q × allowanceStride …
@@ -244,6 +247,9 @@ export class MonthTotals {
     this.capSum = new Float64Array(most((cp) => cp.caps.length));
     this.rowStats = new Float64Array(spec.meters.length);
     this.flat = this.compileRules();
+    this.idle = new Uint8Array(spec.classes.length * spec.cells.length);
+    const plans = spec.plans.length;
+    for (let g = 0; g < this.idle.length; g++) this.idle[g] = this.flat.kind.subarray(g * plans, (g + 1) * plans).every((k) => k === excluded) ? 1 : 0;
     // the usage lines are known once the rules are compiled
     this.lineStride = Math.max(1, ...this.plans.map((tp) => tp.lines));
     this.lineAmount = new Float64Array(P * this.lineStride);
@@ -342,7 +348,9 @@ export class MonthTotals {
         for (let p = 0; p < P; p++) {
           const i = (cls * spec.cells.length + cell) * P + p;
           const r = this.rule(p, spec.classes[cls], cell);
-          f.kind[i] = r.kind !== usage ? r.kind : r.allowance >= 0 ? drawing : r.tier >= 0 ? tiered : rated;
+          // a rate that charges nothing adds nothing to its line: the row costs this plan nothing
+          const free = r.perCall === 0 && r.coefs.every((c) => c === 0);
+          f.kind[i] = r.kind !== usage ? r.kind : r.allowance >= 0 ? drawing : r.tier >= 0 ? tiered : free ? excluded : rated;
           f.line[i] = r.line;
           f.allowance[i] = r.allowance;
           f.allowanceMeter[i] = r.allowanceMeter;
@@ -376,7 +384,10 @@ export class MonthTotals {
     const sameSpec = batch.classes.length === classes.length && batch.classes.every((c, i) => c === classes[i]) && batch.stats.length === this.spec.meters.length;
     if (!sameSpec) throw new Error('the batch was profiled for another spec');
     const rowBase = new Int32Array(batch.cls.length);
-    for (let r = 0; r < rowBase.length; r++) rowBase[r] = (batch.cls[r] * X + batch.cell[r]) * P;
+    for (let r = 0; r < rowBase.length; r++) {
+      const group = batch.cls[r] * X + batch.cell[r];
+      rowBase[r] = this.idle[group] === 1 ? -1 : group * P;
+    }
     const codes = batch.billItems.map(billItemCode);
     const billItem = batch.billItem.map((item) => codes[item]);
     return { rowBase, billStart: batch.billStart, billItem, billFen: batch.billFen };
@@ -428,6 +439,7 @@ export class MonthTotals {
     const end = batch.rowStart[k + 1];
     for (let x = batch.rowStart[k]; x < end; x++) {
       const r = batch.order[x];
+      if (rules.rowBase[r] < 0) continue;
       const n = batch.n[r];
       for (let m = 0; m < meters; m++) rowStats[m] = stats[m][r];
       const base = rules.rowBase[r] + from;
