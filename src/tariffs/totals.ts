@@ -196,10 +196,10 @@ export class MonthTotals {
   // Scratch for a customer-month under every plan at once, reused: plan slot q (plan from + q of
   // `price`) keeps its usage lines at q × lineStride …, its tiers at q × tierStride …, its
   // allowances at q × allowanceStride …
-  private lineStride = 1;
+  private readonly lineStride: number;
   private readonly tierStride: number;
   private readonly allowanceStride: number;
-  private lineAmount: Float64Array;
+  private readonly lineAmount: Float64Array;
   private readonly tierUnits: Float64Array;
   private readonly need: Float64Array;
   private readonly steps: Float64Array;
@@ -235,7 +235,6 @@ export class MonthTotals {
     const P = Math.max(1, spec.plans.length);
     this.tierStride = most((cp) => cp.tiers.length);
     this.allowanceStride = most((cp) => cp.allowances.length);
-    this.lineAmount = new Float64Array(0);
     this.tierUnits = new Float64Array(P * this.tierStride);
     const allowances = P * this.allowanceStride;
     this.need = new Float64Array(allowances);
@@ -439,10 +438,11 @@ export class MonthTotals {
     const end = batch.rowStart[k + 1];
     for (let x = batch.rowStart[k]; x < end; x++) {
       const r = batch.order[x];
-      if (rules.rowBase[r] < 0) continue;
+      const rowBase = rules.rowBase[r];
+      if (rowBase < 0) continue;
       const n = batch.n[r];
       for (let m = 0; m < meters; m++) rowStats[m] = stats[m][r];
-      const base = rules.rowBase[r] + from;
+      const base = rowBase + from;
       for (let q = 0; q < P; q++) {
         const i = base + q;
         const kind = f.kind[i];
