@@ -311,3 +311,17 @@ describe('wave lists', () => {
     expect(nope.status).toBe(404);
   });
 });
+
+describe("the front line's tags", () => {
+  it('gives each customer the tags they hold, by tag id, and none to the untagged', async () => {
+    await store.run(`INSERT INTO tags (tag_id, name_zh, name_en, rule, advice) VALUES ('churn_risk', '流失风险', 'Churn risk', '{"field":"vipLevel","op":"gte","value":0}', '{}')`);
+    const [a, b, c] = [world.targets[20]!, world.targets[21]!, world.targets[22]!];
+    await store.run(`INSERT INTO customer_tags VALUES ('vip_gold', ${b}), ('churn_risk', ${b}), ('churn_risk', ${a})`);
+    await world.engine.loadTags();
+    const tagsOf = async (s: number) => (await decide(world.keys.app, { subscriber: s, channel: 'app' })).json().tags.map((t: { tagId: string }) => t.tagId);
+    expect(await tagsOf(b)).toEqual(['churn_risk', 'vip_gold']);
+    expect(await tagsOf(a)).toEqual(['churn_risk']);
+    expect(await tagsOf(c)).toEqual([]);
+    expect(await tagsOf(world.targets[0]!)).toEqual(['vip_gold']);
+  });
+});

@@ -165,8 +165,13 @@ export class PolicyEngine {
   readonly offers = new LiveOffers();
   private compiled: CompiledPolicy;
   private channelCapacity = new Map<string, number | null>();
-  private tags = new Map<number, string[]>();
-  private tagInfo = new Map<string, TagInfo>();
+  /**
+   * Who holds which tag, compact (a tagged province holds millions of pairs, and the server keeps
+   * them for its lifetime: as objects, every major garbage collection would mark them all): pair i
+   * is subscriber tagged.sids[i] holding tagInfo[tagged.tags[i]], sorted by subscriber.
+   */
+  private tagged = { sids: new Int32Array(0), tags: new Int32Array(0) };
+  private tagInfo: TagInfo[] = [];
   private readonly reservations = new GroupCommit<ReservationRow>((rows) => this.insertReservations(rows));
   private timer: ReturnType<typeof setInterval> | undefined;
   private unsubscribe: Array<() => void> = [];
@@ -270,12 +275,14 @@ export class PolicyEngine {
 
   /** Tags for the front line (customer_tags / tags, written by the tag models), kept in memory. */
   async loadTags(): Promise<void> {
-    const info = await this.store.query<TagInfo>('SELECT tag_id AS "tagId", name_zh AS "nameZh", name_en AS "nameEn", advice FROM tags');
-    const rows = await this.store.query<{ s: number; t: string }>('SELECT subscriber_id AS s, tag_id AS t FROM customer_tags');
-    const tags = new Map<number, string[]>();
-    for (const r of rows) tags.set(r.s, [...(tags.get(r.s) ?? []), r.t]);
-    this.tagInfo = new Map(info.map((t) => [t.tagId, { ...t, advice: typeof t.advice === 'string' ? JSON.parse(t.advice) : t.advice }]));
-    this.tags = tags;
+    const info = await this.store.query<TagInfo>('SELECT tag_id AS "tagId", name_zh AS "nameZh", name_en AS "nameEn", advice FROM tags ORDER BY tag_id');
+    const [sids, tags] = (await this.store.columns(
+      `SELECT c.subscriber_id, CAST(t.no AS INTEGER)
+       FROM customer_tags c JOIN (SELECT tag_id, row_number() OVER (ORDER BY tag_id) - 1 AS no FROM tags) t USING (tag_id)
+       ORDER BY 1, 2`,
+    )) as Float64Array[];
+    this.tagInfo = info.map((t) => ({ ...t, advice: typeof t.advice === 'string' ? JSON.parse(t.advice) : t.advice }));
+    this.tagged = { sids: Int32Array.from(sids), tags: Int32Array.from(tags) };
   }
 
   /** Re-reads the running campaigns; decisions wait for it so none uses a stopped campaign. */
@@ -511,9 +518,18 @@ export class PolicyEngine {
   }
 
   private tagsOf(subscriberId: number): TagInfo[] {
-    const ids = this.tags.get(subscriberId);
-    if (!ids) return [];
-    return ids.map((t) => this.tagInfo.get(t)).filter((t): t is TagInfo => t !== undefined);
+    const { sids, tags } = this.tagged;
+    // the first pair of the subscriber, by binary search
+    let lo = 0;
+    let hi = sids.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sids[mid] < subscriberId) lo = mid + 1;
+      else hi = mid;
+    }
+    const held: TagInfo[] = [];
+    for (let i = lo; i < sids.length && sids[i] === subscriberId; i++) held.push(this.tagInfo[tags[i]]);
+    return held;
   }
 
   /**
