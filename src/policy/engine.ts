@@ -15,7 +15,7 @@ import { arbitrate, contextWeightOf, offersOf, pickOffer, type Candidate, type R
 import { DAY, wallNow, wallSeconds, wallText } from './clock.ts';
 import { onContacts, type ContactFact } from './contacts.ts';
 import { checkContact, compilePolicy, type CompiledPolicy } from './decide.ts';
-import { bindable, contactHistory, SubscriberDirectory } from './history.ts';
+import { bindable, contactHistory, sortedRange, SubscriberDirectory } from './history.ts';
 import { ContactLedger, type LiveContact, type ReservationChange } from './ledger.ts';
 import { SubscriberLocks } from './lock.ts';
 import { holds, liveWaves, LiveOffers, loadProduct, targetRows, waveAt, type LiveCampaign, type ProductFacts } from './offers.ts';
@@ -518,19 +518,10 @@ export class PolicyEngine {
   }
 
   private tagsOf(subscriberId: number): TagInfo[] {
-    const { sids, tags } = this.tagged;
-    // the first pair of the subscriber, by binary search
-    let lo = 0;
-    let hi = sids.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sids[mid] < subscriberId) lo = mid + 1;
-      else hi = mid;
-    }
-    const held: TagInfo[] = [];
-    for (let i = lo; i < sids.length && sids[i] === subscriberId; i++) held.push(this.tagInfo[tags[i]]);
-    return held;
+    const [first, end] = sortedRange(this.tagged.sids, subscriberId);
+    return Array.from(this.tagged.tags.subarray(first, end), (tag) => this.tagInfo[tag]);
   }
+
 
   /**
    * The policy-checked list of one wave of a running campaign: each treatment target of the wave

@@ -115,7 +115,6 @@ export async function holdersOf(db: Db, productId: string, today: string): Promi
   return Int32Array.from(ids!);
 }
 
-/** Binary search in a sorted Int32Array. */
 /** The position of `id` in ascending `ids`, or -1. */
 export function sortedIndexOf(ids: Int32Array, id: number): number {
   let lo = 0;
@@ -131,3 +130,17 @@ export function sortedIndexOf(ids: Int32Array, id: number): number {
 }
 
 export const sortedHas = (ids: Int32Array, id: number): boolean => sortedIndexOf(ids, id) >= 0;
+
+/** Where `id`'s entries lie in ascending `ids`, which may repeat it: [first, end) indexes (empty when absent). */
+export function sortedRange(ids: Int32Array, id: number): [number, number] {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid]! < id) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < ids.length && ids[end] === id) end++;
+  return [lo, end];
+}

@@ -4,7 +4,7 @@
 import type { Db } from '../store/store.ts';
 import { findLatestModelRun } from '../models/runs.ts';
 import { DAY, wallSeconds } from './clock.ts';
-import { bindable, holdersOf, sortedHas } from './history.ts';
+import { bindable, holdersOf, sortedHas, sortedRange } from './history.ts';
 
 export interface LiveWave {
   waveNo: number;
@@ -89,18 +89,7 @@ async function loadCampaign(db: Db, row: { campaignId: number; name: string; ver
 }
 
 /** The target rows of a subscriber in a campaign: [first, end) indexes. */
-export function targetRows(c: LiveCampaign, subscriberId: number): [number, number] {
-  let lo = 0;
-  let hi = c.targetIds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (c.targetIds[mid]! < subscriberId) lo = mid + 1;
-    else hi = mid;
-  }
-  let end = lo;
-  while (end < c.targetIds.length && c.targetIds[end] === subscriberId) end++;
-  return [lo, end];
-}
+export const targetRows = (c: LiveCampaign, subscriberId: number): [number, number] => sortedRange(c.targetIds, subscriberId);
 
 /** The wave a target row set uses at `at`: the one running then, else the first. */
 export function waveAt(c: LiveCampaign, rows: [number, number], at: number): LiveWave | null {

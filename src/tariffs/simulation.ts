@@ -173,11 +173,11 @@ export async function startSimulation(store: Store, request: SimulationRequest, 
   }
 }
 
-/** The run's target in subscriber order, each with the tariff add-ons it holds (read as columns: a million row objects cost more than the query). */
 /**
- * The run's target, compact: a million customer objects kept for the whole run would make every
- * major garbage collection mark them all. Customer i is sids[i] with the plan, brand and add-ons
- * kinds[kind[i]]; `slice` makes the objects of one chunk.
+ * The run's target in subscriber order, each with the tariff add-ons it holds, compact: a million
+ * customer objects kept for the whole run would make every major garbage collection mark them
+ * all. Customer i is sids[i] with the plan, brand and add-ons kinds[kind[i]]; `slice` makes the
+ * objects of one chunk.
  */
 interface Target {
   sids: Int32Array;
