@@ -55,7 +55,7 @@ describe('import kinds', () => {
     expect(sources).toEqual({
       subscribers: 'CRM', groups: 'CRM', cities: 'CRM', products: 'CRM', holdings: 'CRM', orders: 'CRM',
       cdr_voice: 'BOSS', cdr_sms: 'BOSS', cdr_mms: 'BOSS', cdr_wlan: 'BOSS', bills: 'BOSS',
-      cdr_gprs: 'VGOP', web_browse: 'VGOP', costs: 'MIS', contact_events: 'CRM', ivr_sessions: 'IVR',
+      cdr_gprs: 'VGOP', web_browse: 'VGOP', costs: 'MIS', contact_events: 'CRM', ivr_sessions: 'IVR', ivr_menu: 'IVR',
     });
     expect(JSON.parse(JSON.stringify(importKinds))).toEqual(importKinds);
   });

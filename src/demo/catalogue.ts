@@ -216,16 +216,57 @@ export const contactBusinesses: Record<string, string[]> = {
   browse: ['plan_list', 'bill_detail', 'gprs_package', 'fetion_download', 'roaming_info'],
 };
 
-/** IVR menu paths (keys pressed) with the business they serve. */
-export const ivrPaths = ['1>1', '1>2', '1>2>1', '2>1', '2>3', '3>1', '3>2>1', '4>1', '4>2', '5>1', '1>0', '2>0', '3>0', '0'];
+/**
+ * The demo 10086 IVR menu: each path of keys with its label and the contact businesses a caller
+ * serves there. The key 0 at any level transfers to an agent (人工服务).
+ */
+export const ivrMenu: Array<{ path: string; zh: string; en: string; businesses: string[] }> = [
+  { path: '1', zh: '话费查询', en: 'Balance and bills', businesses: [] },
+  { path: '1>1', zh: '余额查询', en: 'Balance', businesses: ['balance_query'] },
+  { path: '1>2', zh: '账单查询', en: 'Monthly bill', businesses: ['bill_query'] },
+  { path: '1>2>1', zh: '详单短信下发', en: 'Itemised bill by SMS', businesses: ['bill_dispute'] },
+  { path: '1>3', zh: '话费缴纳', en: 'Pay a bill', businesses: ['bill_payment'] },
+  { path: '2', zh: '业务办理', en: 'Services', businesses: [] },
+  { path: '2>1', zh: '套餐查询与变更', en: 'Plans', businesses: ['plan_info', 'plan_change'] },
+  { path: '2>2', zh: '增值业务订退', en: 'Value-added services', businesses: ['vas_info', 'vas_order', 'vas_cancel', 'vas_unsubscribed_charge'] },
+  { path: '2>3', zh: '充值', en: 'Recharge', businesses: ['recharge'] },
+  { path: '2>4', zh: 'SIM 卡补换', en: 'SIM replacement', businesses: ['sim_replace'] },
+  { path: '3', zh: '数据业务', en: 'Data services', businesses: [] },
+  { path: '3>1', zh: '流量查询', en: 'Data usage', businesses: ['gprs_info'] },
+  { path: '4', zh: '漫游服务', en: 'Roaming', businesses: [] },
+  { path: '4>1', zh: '漫游资费', en: 'Roaming rates', businesses: ['roaming_info'] },
+  { path: '4>2', zh: '漫游费用查询', en: 'Roaming charges', businesses: ['roaming_charge'] },
+  { path: '5', zh: '投诉与建议', en: 'Complaints and suggestions', businesses: [] },
+  { path: '5>1', zh: '网络质量', en: 'Network quality', businesses: ['network_quality'] },
+  { path: '5>2', zh: '服务评价', en: 'Service quality', businesses: ['service_attitude'] },
+  { path: '0', zh: '人工服务', en: 'Agent', businesses: [] },
+];
 
-export const webPages: Record<string, string[]> = {
-  online_hall: ['/bill/detail', '/bill/pay', '/plan/list', '/plan/compare', '/plan/change', '/recharge', '/roaming/info'],
-  portal: ['/home', '/news', '/music', '/game'],
-  mail139: ['/inbox', '/compose'],
-  fetion: ['/download', '/friends'],
-  monternet: ['/vas/list', '/vas/order'],
-  wap: ['/wap/home', '/wap/bill', '/wap/gprs', '/wap/music'],
+/**
+ * Browsing journeys per site, by weight: a session follows one and may stop after any page. The
+ * pages a site has are those its journeys visit.
+ */
+export const webJourneys: Record<string, Array<{ pages: string[]; weight: number }>> = {
+  online_hall: [
+    { pages: ['/bill/detail', '/bill/pay'], weight: 3 },
+    { pages: ['/plan/list', '/plan/compare', '/plan/change'], weight: 3 },
+    { pages: ['/recharge'], weight: 2 },
+    { pages: ['/roaming/info', '/plan/list', '/plan/compare'], weight: 1 },
+    { pages: ['/bill/detail', '/plan/compare', '/plan/change'], weight: 1 },
+  ],
+  portal: [
+    { pages: ['/home', '/news'], weight: 3 },
+    { pages: ['/home', '/music'], weight: 2 },
+    { pages: ['/home', '/game'], weight: 1 },
+  ],
+  mail139: [{ pages: ['/inbox', '/compose'], weight: 1 }],
+  fetion: [{ pages: ['/download', '/friends'], weight: 1 }],
+  monternet: [{ pages: ['/vas/list', '/vas/order'], weight: 1 }],
+  wap: [
+    { pages: ['/wap/home', '/wap/bill'], weight: 2 },
+    { pages: ['/wap/home', '/wap/gprs'], weight: 2 },
+    { pages: ['/wap/home', '/wap/music'], weight: 1 },
+  ],
 };
 
 export const handsetBrands = { smart: ['Apple', 'HTC', 'Samsung', 'Nokia', 'Huawei', 'Motorola'], basic: ['Nokia', 'Samsung', 'Motorola', 'Sony Ericsson', 'ZTE', 'Lenovo'] };

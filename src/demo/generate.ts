@@ -15,12 +15,12 @@ import {
   handsetBrands,
   internationalDestinations,
   interProvinceCities,
-  ivrPaths,
+  ivrMenu,
   personas,
   plans,
   province,
   services,
-  webPages,
+  webJourneys,
   weightedList,
 } from './catalogue.ts';
 
@@ -44,7 +44,7 @@ export const defaultEndMonth = '2026-10';
 export const provinceTables = [
   'cities', 'groups', 'products', 'subscribers', 'demo_personas', 'holdings', 'orders',
   'cdr_voice', 'cdr_sms', 'cdr_mms', 'cdr_gprs', 'cdr_wlan', 'bills',
-  'contact_events', 'ivr_sessions', 'web_browse', 'costs', 'province_meta',
+  'contact_events', 'ivr_sessions', 'ivr_menu', 'web_browse', 'costs', 'province_meta',
 ] as const;
 
 export const cdrTables = ['cdr_voice', 'cdr_sms', 'cdr_mms', 'cdr_gprs', 'cdr_wlan'] as const;
@@ -82,9 +82,16 @@ const lists = {
   industries: literal(groupIndustries),
   dataServices: `CAST(${literal(weightedList(dataServices))} AS data_service[])`,
   sites: `CAST(${literal(weightedList(siteWeights))} AS web_site[])`,
-  ivrPaths: literal(ivrPaths.filter((p) => !p.endsWith('0'))),
-  agentPaths: literal(ivrPaths.filter((p) => p.endsWith('0'))),
 };
+
+/** The IVR menu path a contact's business is served at; the agent menu one level above it. */
+const ivrLeaf = (business: string) => `(CASE ${business} ${ivrMenu.flatMap((m) => m.businesses.map((b) => `WHEN '${b}' THEN '${m.path}'`)).join(' ')} ELSE '0' END)`;
+/** The menu a path sits in ('1>2' for '1>2>1'; '' at the top). */
+const ivrParent = (path: string) => `regexp_replace(${path}, '>?[^>]+$', '')`;
+
+/** One SQL list of every site's journeys ([site index, weight-expanded journeys]) for a pick by site. */
+const journeySites = Object.keys(webJourneys);
+const journeysSql = `[${journeySites.map((site) => literal(weightedList(Object.fromEntries(webJourneys[site].map((j, i) => [String(i), j.weight])), 20).map((i) => webJourneys[site][Number(i)].pages.join('|')))).join(', ')}]`;
 
 /** Turns a JS array of plain objects into a temp table, through one JSON parameter. */
 async function tempTable(tx: ConnectionDb, name: string, rows: Array<Record<string, unknown>>): Promise<void> {
@@ -270,6 +277,9 @@ async function referenceData(tx: ConnectionDb, o: { subscribers: number; seed: n
 
   for (const c of cities) {
     await tx.run('INSERT INTO cities VALUES ($code, $zh, $en, $capital)', { code: c.code, zh: c.nameZh, en: c.nameEn, capital: c.capital });
+  }
+  for (const m of ivrMenu) {
+    await tx.run('INSERT INTO ivr_menu (key_path, label_zh, label_en) VALUES ($path, $zh, $en)', { path: m.path, zh: m.zh, en: m.en });
   }
   for (const s of services) {
     await tx.run(
@@ -667,24 +677,33 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
             WHEN channel_id IN ('agent', 'outbound', 'ivr') THEN CAST(30 + floor(-ln(unit(g, 3)) * 180) AS INTEGER) END
      FROM gen_contact`,
   );
-  // every agent call passes through the IVR menu first; IVR self-service contacts are sessions too
+  // every agent call passes through the IVR menu first: the caller keys towards the business,
+  // then 0 in that menu (or 0 at once); some self-service callers give up one menu short of it
   await tx.run(
     `INSERT INTO ivr_sessions (session_id, subscriber_id, start_time, key_path, duration_s, to_agent, abandoned)
-     SELECT c.sid * 1000 + c.i, c.sid,
-       c.event_time - CASE WHEN c.channel_id = 'agent' THEN INTERVAL 90 SECOND ELSE INTERVAL 0 SECOND END,
-       CASE WHEN c.channel_id = 'agent' THEN pick(${lists.agentPaths}, unit(hash(c.g), 0)) ELSE pick(${lists.ivrPaths}, unit(hash(c.g), 0)) END,
-       CAST(20 + floor(unit(hash(c.g), 1) * 160) AS INTEGER),
-       c.channel_id = 'agent',
-       c.channel_id = 'ivr' AND unit(hash(c.g), 2) < 0.12
-     FROM gen_contact c
-     WHERE c.channel_id IN ('ivr', 'agent')`,
+     WITH sessions AS (
+       SELECT c.*, ${ivrLeaf('c.business')} AS leaf, c.channel_id = 'ivr' AND unit(hash(c.g), 2) < 0.12 AS gave_up
+       FROM gen_contact c
+       WHERE c.channel_id IN ('ivr', 'agent')
+     )
+     SELECT sid * 1000 + i, sid,
+       event_time - CASE WHEN channel_id = 'agent' THEN INTERVAL 90 SECOND ELSE INTERVAL 0 SECOND END,
+       CASE WHEN channel_id = 'agent' THEN (CASE WHEN unit(hash(g), 0) < 0.25 OR ${ivrParent('leaf')} = '' THEN '0' ELSE ${ivrParent('leaf')} || '>0' END)
+            WHEN gave_up AND ${ivrParent('leaf')} <> '' THEN ${ivrParent('leaf')}
+            ELSE leaf END,
+       CAST(20 + floor(unit(hash(g), 1) * 160) AS INTEGER),
+       channel_id = 'agent',
+       gave_up
+     FROM sessions`,
   );
+  // browsing sessions: each follows one of its site's journeys and goes on to the next page
+  // with odds of 0.6, its pages 20 s to 3 min apart, in order
   await tx.run(
     `INSERT INTO web_browse (subscriber_id, visit_time, site, page_path, duration_s)
      WITH visits AS (
        SELECT sid, fetion, handset_wap, hash($seed, sid, i, 31) AS h
        FROM (SELECT s.sid, s.fetion, sub.handset_wap,
-               unnest(range(CAST(floor(-ln(unit(hash($seed, s.sid, 'browse'), 0)) * s.browse_visits * 3 * s.activity) AS INTEGER))) AS i
+               unnest(range(CAST(floor(-ln(unit(hash($seed, s.sid, 'browse'), 0)) * s.browse_visits * 2 * s.activity) AS INTEGER))) AS i
              FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid)
      ),
      sited AS (
@@ -692,13 +711,22 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
                         WHEN NOT v.handset_wap AND pick(${lists.sites}, unit(v.h, 1)) = 'wap'::web_site THEN 'online_hall'::web_site
                         ELSE pick(${lists.sites}, unit(v.h, 1)) END AS site
        FROM visits v
+     ),
+     journeys AS (
+       SELECT s.*, string_split(pick((${journeysSql})[list_position(${literal(journeySites)}, s.site::VARCHAR)], unit(s.h, 3)), '|') AS pages,
+         1 + CAST(floor(ln(unit(hash(s.h), 3)) / ln(0.6)) AS INTEGER) AS depth,
+         (SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
+           floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
+           + floor(unit(hash(s.h), 1) * 3600) AS BIGINT) AS start_us
+       FROM sited s
+     ),
+     views AS (
+       SELECT sid, site, start_us, h, unnest(list_slice(pages, 1, depth)) AS page_path, generate_subscripts(list_slice(pages, 1, depth), 1) AS step
+       FROM journeys
      )
-     SELECT s.sid, make_timestamp((SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
-          floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
-          + floor(unit(hash(s.h), 1) * 3600) AS BIGINT)),
-       s.site, (CASE s.site ${Object.entries(webPages).map(([site, pages]) => `WHEN '${site}'::web_site THEN pick(${literal(weightedList(evenly(pages)))}, unit(s.h, 3))`).join(' ')} END),
-       CAST(5 + floor(-ln(unit(hash(s.h), 2)) * 90) AS INTEGER)
-     FROM sited s`,
+     SELECT sid, make_timestamp(start_us + 1000000 * CAST((step - 1) * 100 + floor(unit(hash(h, step), 1) * 80) AS BIGINT)),
+       site, page_path, CAST(5 + floor(-ln(unit(hash(h, step), 2)) * 90) AS INTEGER)
+     FROM views`,
     { seed },
   );
   await tx.run(

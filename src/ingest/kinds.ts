@@ -58,6 +58,7 @@ function col(name: string, type: ColumnType, required: boolean, rules: Omit<Colu
 
 const subscriberId = col('subscriber_id', 'integer', req);
 const nonNegative = { min: 0 };
+const ivrKeyPath = { pattern: { regex: '[0-9*#]+(>[0-9*#]+)*', meaning: "menu keys separated by '>', like 1>3>2" } };
 const city = { references: { table: 'cities', column: 'city_code' } } as const;
 const product = { references: { table: 'products', column: 'product_id' } } as const;
 const channel = { references: { table: 'channels', column: 'channel_id' } } as const;
@@ -305,10 +306,21 @@ const specs = {
       col('session_id', 'bigint', req),
       subscriberId,
       col('start_time', 'timestamp', req),
-      col('key_path', 'text', req, { pattern: { regex: '[0-9*#]+(>[0-9*#]+)*', meaning: "menu keys separated by '>', like 1>3>2" } }),
+      col('key_path', 'text', req, ivrKeyPath),
       col('duration_s', 'integer', req, nonNegative),
       col('to_agent', 'boolean', req),
       col('abandoned', 'boolean', req),
+    ],
+  },
+  ivr_menu: {
+    source: 'IVR',
+    table: 'ivr_menu',
+    description: 'The 10086 IVR menu: the label of each path of keys',
+    unique: ['key_path'],
+    columns: [
+      col('key_path', 'text', req, ivrKeyPath),
+      col('label_zh', 'text', req),
+      col('label_en', 'text', req),
     ],
   },
 } satisfies Record<string, KindSpec>;

@@ -9,6 +9,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { App, ServerContext } from './context.ts';
 import { handleError } from './errors.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { authRoutes } from './routes/auth.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { dataRoutes } from './routes/data.ts';
@@ -46,6 +47,7 @@ export async function buildApp(context: ServerContext, options: { logger?: Fasti
 
   authRoutes(app, context);
   platformRoutes(app, context);
+  analyticsRoutes(app, context);
   customerRoutes(app, context);
   dataRoutes(app, context);
   segmentRoutes(app, context);

@@ -40,6 +40,7 @@ const ModelsPage = lazy(() => import('./pages/ModelsPage.tsx'));
 const ModelRunPage = lazy(() => import('./pages/ModelRunPage.tsx'));
 const WorklistPage = lazy(() => import('./pages/WorklistPage.tsx'));
 const DeliveriesPage = lazy(() => import('./pages/DeliveriesPage.tsx'));
+const ContactPointsPage = lazy(() => import('./pages/ContactPointsPage.tsx'));
 
 function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
   const { can } = useAuth();
@@ -81,6 +82,7 @@ export function App() {
                 <Route path="customers" element={<CustomersPage />} />
                 <Route path="customers/:id" element={<CustomerPage />} />
                 <Route path="segments" element={<SegmentsPage />} />
+                <Route path="contact-points" element={<ContactPointsPage />} />
                 <Route path="tariff-plans" element={<Allowed permission="tariffs.read"><TariffPlansPage /></Allowed>} />
                 <Route path="tariff-simulation" element={<Allowed permission="tariffs.read"><TariffSimulationPage /></Allowed>} />
                 <Route path="campaigns" element={<Allowed permission="campaigns.read"><CampaignsPage /></Allowed>} />

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { CustomerContactPoints, customerContactPoints } from '../../analytics/contact-points.ts';
 import { recordAudit } from '../../audit/audit.ts';
 import { contactTimeline, customer360, listCustomers, msisdnOf } from '../../customers/customers.ts';
 import { ContactTimeline, ContactTimelineQuery, Customer360, CustomerList, CustomerListQuery } from '../../customers/schemas.ts';
@@ -43,6 +44,20 @@ export function customerRoutes(app: App, { store }: ServerContext): void {
       },
     },
     async (request) => contactTimeline(store, request.params.id, request.query),
+  );
+
+  app.get(
+    '/api/customers/:id/contact-points',
+    {
+      preHandler: requires(store, 'customers.read'),
+      schema: {
+        ...common,
+        summary: 'Personal IVR menu, answers to prepare for the questions the customer usually asks the hotline, browsing interests',
+        params: IdParams,
+        response: { 200: CustomerContactPoints, 404: ErrorBody },
+      },
+    },
+    async (request) => customerContactPoints(store, request.params.id),
   );
 
   app.post(

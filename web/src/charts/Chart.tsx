@@ -1,4 +1,4 @@
-// One ECharts canvas. ECharts is imported piecewise (bar, line, pie and the components they
+// One ECharts canvas. ECharts is imported piecewise (bar, line, pie, heatmap, sankey and the components they
 // use) to keep the bundle small. Its .d.ts files use extensionless relative imports that
 // TypeScript's NodeNext resolution cannot follow, so the few calls used here are typed below.
 import { useEffect, useRef } from 'react';
@@ -21,7 +21,7 @@ interface EChartsCore {
   init(element: HTMLElement, theme?: string | null, opts?: { renderer?: 'canvas' | 'svg' }): ChartInstance;
 }
 
-type ChartTypes = Record<'BarChart' | 'LineChart' | 'PieChart' | 'HeatmapChart', unknown>;
+type ChartTypes = Record<'BarChart' | 'LineChart' | 'PieChart' | 'HeatmapChart' | 'SankeyChart', unknown>;
 type ComponentTypes = Record<'GridComponent' | 'TooltipComponent' | 'LegendComponent' | 'TitleComponent' | 'VisualMapComponent', unknown>;
 type Renderers = Record<'CanvasRenderer', unknown>;
 
@@ -32,6 +32,7 @@ echarts.use([
   (charts as unknown as ChartTypes).LineChart,
   (charts as unknown as ChartTypes).PieChart,
   (charts as unknown as ChartTypes).HeatmapChart,
+  (charts as unknown as ChartTypes).SankeyChart,
   (components as unknown as ComponentTypes).GridComponent,
   (components as unknown as ComponentTypes).TooltipComponent,
   (components as unknown as ComponentTypes).LegendComponent,

@@ -22,6 +22,7 @@ import {
   ExperimentOutlined,
   PhoneOutlined,
   SendOutlined,
+  NodeIndexOutlined,
 } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -41,6 +42,7 @@ const entries: MenuEntry[] = [
   { key: 'overview', path: '/', icon: <DashboardOutlined />, permission: 'customers.read' },
   { key: 'customers', path: '/customers', icon: <TeamOutlined />, permission: 'customers.read' },
   { key: 'segments', path: '/segments', icon: <FunnelPlotOutlined />, permission: 'customers.read' },
+  { key: 'contactPoints', path: '/contact-points', icon: <NodeIndexOutlined />, permission: 'customers.read' },
   { key: 'tariffPlans', path: '/tariff-plans', icon: <ProfileOutlined />, permission: 'tariffs.read' },
   { key: 'tariffSimulation', path: '/tariff-simulation', icon: <CalculatorOutlined />, permission: 'tariffs.read' },
   { key: 'campaigns', path: '/campaigns', icon: <NotificationOutlined />, permission: 'campaigns.read' },

@@ -9,6 +9,7 @@ import { revealMsisdn, useContactTimeline, useCustomer360, type ContactItem, typ
 import { useChannels } from '../api/platform.ts';
 import { useBestPlans } from '../api/tariffs.ts';
 import { useCustomerTags } from '../api/tags.ts';
+import { useCustomerContactPoints, type CustomerContactPoints } from '../api/analytics.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
@@ -296,6 +297,80 @@ function BestPlansCard({ subscriberId, labels }: { subscriberId: number; labels:
   );
 }
 
+/** A prepared answer's facts as one line, in the reader's language. */
+function answerText(answer: NonNullable<CustomerContactPoints['hotline'][number]['answer']>, { t, name }: Labels): string {
+  const f = answer.facts;
+  const num = (k: string) => Number(f[k] ?? 0);
+  if (answer.kind === 'bill') return t('contactPoints.answer.bill', { month: f.month, total: yuan(num('totalFen')), items: num('items') });
+  if (answer.kind === 'plan') return t('contactPoints.answer.plan', { plan: name(String(f.nameZh), String(f.nameEn)), fee: yuan(num('monthlyFeeFen')) });
+  if (answer.kind === 'data') return t('contactPoints.answer.data', { month: f.month, mb: num('mb') });
+  if (answer.kind === 'roaming') return t('contactPoints.answer.roaming', { month: f.month, calls: num('calls'), minutes: num('minutes'), charge: yuan(num('chargeFen')) });
+  return t('contactPoints.answer.services', { n: num('services'), list: name(String(f.heldZh ?? ''), String(f.heldEn ?? '')) || '—' });
+}
+
+function ContactPointsCard({ subscriberId, labels }: { subscriberId: number; labels: Labels }) {
+  const { t, label, name } = labels;
+  const { data, error, reload } = useCustomerContactPoints(subscriberId);
+  const none = <Typography.Text type="secondary">{t('common.empty')}</Typography.Text>;
+  return (
+    <Card title={t('contactPoints.customerCard')} size="small" data-testid="customer-contact-points">
+      <ErrorAlert error={error} onRetry={reload} />
+      {data && (
+        <Row gutter={[16, 16]}>
+          <Col xs={24} lg={8}>
+            <Typography.Text strong>{t('contactPoints.personalMenu')}</Typography.Text>
+            <div style={{ marginTop: 8 }} data-testid="personal-ivr-menu">
+              {data.ivrMenu.agentFirst && (
+                <Tag color="gold" style={{ marginBottom: 8 }}>
+                  {t(`contactPoints.agentFirst.${data.ivrMenu.reason}`)}
+                </Tag>
+              )}
+              {data.ivrMenu.shortcuts.length === 0
+                ? !data.ivrMenu.agentFirst && none
+                : data.ivrMenu.shortcuts.map((s, i) => (
+                    <div key={s.path}>
+                      <Typography.Text>{`${i + 1}. ${name(s.labelZh, s.labelEn)}`}</Typography.Text>{' '}
+                      <Typography.Text type="secondary">{t('contactPoints.shortcutUses', { path: s.path, n: s.uses })}</Typography.Text>
+                    </div>
+                  ))}
+            </div>
+          </Col>
+          <Col xs={24} lg={8}>
+            <Typography.Text strong>{t('contactPoints.preparedAnswers')}</Typography.Text>
+            <div style={{ marginTop: 8 }} data-testid="prepared-answers">
+              {data.hotline.length === 0
+                ? none
+                : data.hotline.map((h) => (
+                    <div key={h.business} style={{ marginBottom: 4 }}>
+                      <Tag>{label('business', h.business)}</Tag>
+                      <Typography.Text type="secondary">{t('contactPoints.askedTimes', { n: h.contacts })}</Typography.Text>
+                      {h.answer && <div><Typography.Text>{answerText(h.answer, labels)}</Typography.Text></div>}
+                    </div>
+                  ))}
+            </div>
+          </Col>
+          <Col xs={24} lg={8}>
+            <Typography.Text strong>{t('contactPoints.interests')}</Typography.Text>
+            <div style={{ marginTop: 8 }} data-testid="web-interests">
+              {data.interests.length === 0
+                ? none
+                : data.interests.map((x) => (
+                    <div key={x.topic} style={{ display: 'flex', gap: 8, alignItems: 'center' }}>
+                      <span style={{ width: 96 }}>{t(`contactPoints.topic.${x.topic}`, { defaultValue: x.topic })}</span>
+                      <div style={{ flex: 1, background: '#f0f0f0', height: 8, borderRadius: 4 }}>
+                        <div style={{ width: `${Math.round(x.share * 100)}%`, background: palette[0], height: 8, borderRadius: 4 }} />
+                      </div>
+                      <Typography.Text type="secondary" style={{ width: 48, textAlign: 'right' }}>{`${Math.round(x.share * 100)}%`}</Typography.Text>
+                    </div>
+                  ))}
+            </div>
+          </Col>
+        </Row>
+      )}
+    </Card>
+  );
+}
+
 export default function CustomerPage() {
   const labels = useLabels();
   const { t } = labels;
@@ -380,6 +455,9 @@ export default function CustomerPage() {
         )}
         <Col span={24}>
           <HoldingsCard holdings={data.holdings} labels={labels} />
+        </Col>
+        <Col span={24}>
+          <ContactPointsCard subscriberId={id} labels={labels} />
         </Col>
         <Col span={24}>
           <ContactsCard subscriberId={id} labels={labels} />

@@ -1,0 +1,19 @@
+// Contact-point analytics (routes/analytics.ts) and a customer's contact points (routes/customers.ts).
+import type {
+  ContactPointQuery,
+  CustomerContactPoints,
+  CustomerGroup,
+  HotlineTopics,
+  IvrAnalytics,
+  WebAnalytics,
+  WebQuery,
+} from '../../../src/analytics/contact-points.ts';
+import { useApi } from './client.ts';
+
+export type { CustomerContactPoints, CustomerGroup, HotlineTopics, IvrAnalytics, WebAnalytics };
+export type IvrNode = IvrAnalytics['nodes'][number];
+
+export const useIvrAnalytics = (query: ContactPointQuery) => useApi<IvrAnalytics>('/api/analytics/ivr', query);
+export const useHotlineTopics = (query: ContactPointQuery) => useApi<HotlineTopics>('/api/analytics/hotline', query);
+export const useWebAnalytics = (query: WebQuery) => useApi<WebAnalytics>('/api/analytics/web', query);
+export const useCustomerContactPoints = (id: number) => useApi<CustomerContactPoints>(`/api/customers/${id}/contact-points`);
