@@ -1,6 +1,7 @@
 // The demo province on a real DuckDB file: deterministic, internally consistent, and carrying
 // the signals the generator plants for the models.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ivrMenu, webJourneys } from '../src/demo/catalogue.ts';
 import { generateProvince, tableChecksums } from '../src/demo/generate.ts';
 import type { Store } from '../src/store/store.ts';
 import { tempStore } from './builders.ts';
@@ -113,6 +114,34 @@ describe('the demo province', () => {
     const channels = await one(`SELECT count(DISTINCT channel_id) AS n, count(*) FILTER (WHERE event_type = 'complaint') AS complaints FROM contact_events`);
     expect(channels.n).toBe(10);
     expect(channels.complaints).toBeGreaterThan(50);
+  });
+
+  it('routes IVR callers through the menu towards their business, and browsing along site journeys', async () => {
+    // a self-served IVR contact's session ends at a menu that serves its business
+    const served = await store.query<{ key_path: string; business: string }>(
+      `SELECT s.key_path, e.business FROM ivr_sessions s JOIN contact_events e
+         ON e.subscriber_id = s.subscriber_id AND e.event_time = s.start_time AND e.channel_id = 'ivr'
+       WHERE NOT s.abandoned AND NOT s.to_agent`,
+    );
+    expect(served.length).toBeGreaterThan(50);
+    const servedAt = new Map(ivrMenu.flatMap((m) => m.businesses.map((b) => [b, m.path] as const)));
+    for (const r of served) expect(r.key_path, r.business).toBe(servedAt.get(r.business));
+    // agent calls end in key 0; the menu names every path keyed, but for agent keys below the top
+    const agent = await one<{ bad: number; n: number }>(`SELECT count(*) FILTER (WHERE NOT regexp_full_match(key_path, '(.*>)?0')) AS bad, count(*) AS n FROM ivr_sessions WHERE to_agent`);
+    expect(agent.n).toBeGreaterThan(0);
+    expect(agent.bad).toBe(0);
+    // pages viewed minutes apart on a site follow its journeys (but for two visits that happen to fall that close)
+    const moves = await store.query<{ site: string; a: string; b: string; n: number }>(
+      `SELECT site::VARCHAR AS site, page_path AS a, next AS b, count(*) AS n FROM (
+         SELECT site, page_path, visit_time, lead(page_path) OVER w AS next, lead(visit_time) OVER w AS next_time
+         FROM web_browse WINDOW w AS (PARTITION BY subscriber_id, site ORDER BY visit_time))
+       WHERE next IS NOT NULL AND datediff('second', visit_time, next_time) < 200 GROUP BY ALL`,
+    );
+    const allowed = new Set(Object.entries(webJourneys).flatMap(([site, js]) => js.flatMap((j) => j.pages.slice(1).map((p, i) => `${site} ${j.pages[i]} ${p}`))));
+    const total = moves.reduce((n, m) => n + m.n, 0);
+    const onJourneys = moves.filter((m) => allowed.has(`${m.site} ${m.a} ${m.b}`)).reduce((n, m) => n + m.n, 0);
+    expect(total).toBeGreaterThan(1000);
+    expect(onJourneys / total).toBeGreaterThan(0.97);
   });
 
   it('is deterministic: the same seed gives the same checksum of every table, another seed differs', async () => {

@@ -244,6 +244,41 @@ describe('the console in a browser', () => {
     expect(await page.getByTestId('msisdn-revealed').count()).toBe(0);
   });
 
+  it("shows the customer's contact points: personal IVR menu, prepared answers, browsing interests", async () => {
+    const points = await apiFromPage<{ ivrMenu: { shortcuts: unknown[]; agentFirst: boolean }; hotline: unknown[]; interests: Array<{ topic: string }> }>(
+      page,
+      `/api/customers/${customerId}/contact-points`,
+    );
+    await page.getByTestId('customer-contact-points').waitFor();
+    const interests = page.getByTestId('web-interests');
+    await interests.waitFor();
+    if (points.interests.length) expect(await interests.locator('> div').count()).toBe(points.interests.length);
+    const menu = page.getByTestId('personal-ivr-menu');
+    expect(await menu.locator('> div').count()).toBe(points.ivrMenu.shortcuts.length);
+    expect(await page.getByTestId('prepared-answers').locator('> div').count()).toBe(points.hotline.length);
+  });
+
+  it('opens the contact-point analytics: the IVR menu tree, the hotline topics and the web flow', async () => {
+    const ivr = await apiFromPage<{ summary: { sessions: number }; nodes: Array<{ parent: string | null }> }>(page, '/api/analytics/ivr');
+    await page.getByTestId('menu-contactPoints').click();
+    await page.getByTestId('ivr-sessions').waitFor();
+    expect((await page.getByTestId('ivr-sessions').textContent())!.replace(/\D/g, '')).toBe(String(ivr.summary.sessions));
+    // every node of the tree is shown, expanded
+    await page.locator('[data-testid="ivr-tree"] tr.ant-table-row').first().waitFor();
+    expect(await page.locator('[data-testid="ivr-tree"] tr.ant-table-row').count()).toBe(ivr.nodes.length);
+    await page.getByTestId('chart-ivr-dropouts').locator('canvas').waitFor();
+
+    await page.getByTestId('tab-hotline').click();
+    await page.getByTestId('chart-hotline').locator('canvas').waitFor();
+    expect(await page.locator('[data-testid="hotline-topics"] tr.ant-table-row').count()).toBeGreaterThan(0);
+
+    const web = await apiFromPage<{ summary: { sessions: number } }>(page, '/api/analytics/web');
+    await page.getByTestId('tab-web').click();
+    await page.getByTestId('web-sessions').waitFor();
+    expect((await page.getByTestId('web-sessions').textContent())!.replace(/\D/g, '')).toBe(String(web.summary.sessions));
+    await page.getByTestId('chart-web-flow').locator('canvas').waitFor();
+  });
+
   it('reveals the full number to an admin and records it in the audit trail', async () => {
     const admin = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     admin.setDefaultTimeout(40_000);
