@@ -171,6 +171,14 @@ describe('contact points on hand-made rows', () => {
     expect(selfServer.interests).toEqual([]);
   });
 
+  it('keeps the web paths until the page views change, then counts again', async () => {
+    const before = (await ok('/api/analytics/web?site=portal')).summary;
+    expect((await ok('/api/analytics/web?site=portal')).summary).toEqual(before);
+    await store.run(`INSERT INTO web_browse (subscriber_id, visit_time, site, page_path, duration_s) VALUES (3, '2026-10-09 08:00:00', 'portal', '/news', 30)`);
+    expect((await ok('/api/analytics/web?site=portal')).summary).toEqual({ sessions: 2, visitors: 2, pageViews: 2, pagesPerSession: 1, bounceRate: 1 });
+    await store.run(`DELETE FROM web_browse WHERE subscriber_id = 3`);
+  });
+
   it('answers bad input with 400 naming the field, and an unknown customer with 404', async () => {
     const cases: Array<[string, string]> = [
       ['/api/analytics/ivr?from=2026-10-05&to=2026-10-01', 'from'],

@@ -6,6 +6,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
 import type { Db, Store } from '../store/store.ts';
+import { StateCache } from './state-cache.ts';
 
 export const customerGroups = ['all', 'high_value', 'frequent', 'complaint'] as const;
 export type CustomerGroup = (typeof customerGroups)[number];
@@ -240,6 +241,15 @@ export async function webAnalytics(store: Store, query: WebQuery, limit = 50): P
     const sites = (await store.query<{ site: string }>(`SELECT unnest(enum_range(NULL::web_site))::VARCHAR AS site`)).map((r) => r.site);
     if (!sites.includes(query.site)) throw new InvalidInput(`site must be one of ${sites.join(', ')}; got "${query.site}"`, { field: 'site' });
   }
+  windowFilter(new Filters(), 'visit_time', query); // bad input is refused before the cache
+  const key = JSON.stringify([query.from ?? null, query.to ?? null, query.site ?? null, limit]);
+  return webCache.get(store, key, () => webPaths(store, query, limit));
+}
+
+/** A million subscribers browse some 17M pages: their paths (2.9 s at 200k) are kept per state of the table and query. */
+const webCache = new StateCache<WebAnalytics>(['web_browse'], 16);
+
+async function webPaths(store: Store, query: WebQuery, limit: number): Promise<WebAnalytics> {
   const filters = windowFilter(new Filters(), 'visit_time', query).when(query.site, 'site', 'site::VARCHAR = $site');
   const ahead = Array.from({ length: webPathSteps - 1 }, (_, i) => i + 1);
   // view k after this one is in the session when every gap up to it is within the limit

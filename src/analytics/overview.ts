@@ -3,6 +3,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { Db } from '../store/store.ts';
 import { billedMinutesSql, monthNumberSql } from '../store/sql.ts';
+import { StateCache } from './state-cache.ts';
 
 export const Overview = Type.Object({
   province: Type.Object({
@@ -41,11 +42,9 @@ type Monthly = Overview['monthly'];
 
 /**
  * The CDR usage by month, computed once per state of the CDR tables: it scans every CDR (3 s at a
- * million subscribers), and the console opens on it. The CDR tables change only by an import,
- * which appends and so raises their row counts, or by a demo generation, whose output its seed,
- * size and months fix; the key is those counts and those settings.
+ * million subscribers), and the console opens on it.
  */
-const usageCache = new WeakMap<Db, { key: string; rows: Promise<UsageMonth[]> }>();
+const usageCache = new StateCache<UsageMonth[]>(['cdr_voice', 'cdr_sms', 'cdr_gprs']);
 
 interface UsageMonth {
   m: number;
@@ -55,26 +54,17 @@ interface UsageMonth {
 }
 
 async function usageByMonth(db: Db): Promise<UsageMonth[]> {
-  const state = await db.one<{ key: string }>(
-    `SELECT concat_ws('|', (SELECT count(*) FROM cdr_voice), (SELECT count(*) FROM cdr_sms), (SELECT count(*) FROM cdr_gprs),
-       (SELECT string_agg(key || '=' || value, ',' ORDER BY key) FROM province_meta WHERE key IN ('demo_seed', 'demo_subscribers', 'data_months'))) AS key`,
-  );
-  const key = state!.key;
-  const cached = usageCache.get(db);
-  if (cached?.key === key) return cached.rows;
   // months as numbers (year × 12 + month − 1): formatting a date per CDR would cost more than the whole scan
-  const rows = db.query<UsageMonth>(
-    `WITH voice AS (SELECT ${monthNumberSql('start_time')} AS m, sum(${billedMinutesSql('duration_s')}) AS minutes FROM cdr_voice GROUP BY 1),
-       sms AS (SELECT ${monthNumberSql('sent_time')} AS m, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY 1),
-       gprs AS (SELECT ${monthNumberSql('start_time')} AS m, sum(volume_kb) AS kb FROM cdr_gprs GROUP BY 1)
-     SELECT CAST(m AS INTEGER) AS m, CAST(coalesce(voice.minutes, 0) AS BIGINT) AS "voiceMinutes", CAST(coalesce(sms.n, 0) AS BIGINT) AS sms,
-       CAST(coalesce(gprs.kb, 0) AS BIGINT) AS "gprsKb"
-     FROM voice FULL JOIN sms USING (m) FULL JOIN gprs USING (m)`,
+  return usageCache.get(db, 'usage', () =>
+    db.query<UsageMonth>(
+      `WITH voice AS (SELECT ${monthNumberSql('start_time')} AS m, sum(${billedMinutesSql('duration_s')}) AS minutes FROM cdr_voice GROUP BY 1),
+         sms AS (SELECT ${monthNumberSql('sent_time')} AS m, count(*) AS n FROM cdr_sms WHERE direction = 'mo'::msg_direction GROUP BY 1),
+         gprs AS (SELECT ${monthNumberSql('start_time')} AS m, sum(volume_kb) AS kb FROM cdr_gprs GROUP BY 1)
+       SELECT CAST(m AS INTEGER) AS m, CAST(coalesce(voice.minutes, 0) AS BIGINT) AS "voiceMinutes", CAST(coalesce(sms.n, 0) AS BIGINT) AS sms,
+         CAST(coalesce(gprs.kb, 0) AS BIGINT) AS "gprsKb"
+       FROM voice FULL JOIN sms USING (m) FULL JOIN gprs USING (m)`,
+    ),
   );
-  usageCache.set(db, { key, rows });
-  // a failed scan is not kept
-  rows.catch(() => usageCache.get(db)?.rows === rows && usageCache.delete(db));
-  return rows;
 }
 
 /** Revenue (from the bills, read live) and CDR usage by month. */
