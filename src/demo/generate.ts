@@ -81,7 +81,6 @@ const lists = {
   basicHandsets: literal(handsetBrands.basic),
   industries: literal(groupIndustries),
   dataServices: `CAST(${literal(weightedList(dataServices))} AS data_service[])`,
-  sites: `CAST(${literal(weightedList(siteWeights))} AS web_site[])`,
 };
 
 /** The IVR menu path a contact's business is served at; the agent menu one level above it. */
@@ -89,9 +88,21 @@ const ivrLeaf = (business: string) => `(CASE ${business} ${ivrMenu.flatMap((m) =
 /** The menu a path sits in ('1>2' for '1>2>1'; '' at the top). */
 const ivrParent = (path: string) => `regexp_replace(${path}, '>?[^>]+$', '')`;
 
-/** One SQL list of every site's journeys ([site index, weight-expanded journeys]) for a pick by site. */
-const journeySites = Object.keys(webJourneys);
-const journeysSql = `[${journeySites.map((site) => literal(weightedList(Object.fromEntries(webJourneys[site].map((j, i) => [String(i), j.weight])), 20).map((i) => webJourneys[site][Number(i)].pages.join('|')))).join(', ')}]`;
+// Web browsing by numbers: sites by index (1-based in SQL), each site's journeys as spans of one
+// list of pages, 20 weighted journey slots per site. Integer picks from constant lists cost a
+// fraction of splitting picked text into pages.
+const webSites = Object.keys(webJourneys);
+const journeys = webSites.flatMap((site, i) => webJourneys[site].map((j) => ({ site: i + 1, ...j })));
+const journeyStarts = journeys.map((_, i) => journeys.slice(0, i).reduce((n, j) => n + j.pages.length, 0));
+const web = {
+  siteOf: (site: string) => webSites.indexOf(site) + 1,
+  sites: literal(weightedList(siteWeights).map((site) => webSites.indexOf(site) + 1)),
+  siteCodes: `CAST(${literal(webSites)} AS web_site[])`,
+  slots: literal(webSites.flatMap((site) => weightedList(Object.fromEntries(journeys.flatMap((j, i) => (webSites[j.site - 1] === site ? [[String(i + 1), j.weight]] : []))), 20).map(Number))),
+  starts: literal(journeyStarts),
+  lengths: literal(journeys.map((j) => j.pages.length)),
+  pages: literal(journeys.flatMap((j) => j.pages)),
+};
 
 /** Turns a JS array of plain objects into a temp table, through one JSON parameter. */
 async function tempTable(tx: ConnectionDb, name: string, rows: Array<Record<string, unknown>>): Promise<void> {
@@ -707,13 +718,13 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
              FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid)
      ),
      sited AS (
-       SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN 'fetion'::web_site
-                        WHEN NOT v.handset_wap AND pick(${lists.sites}, unit(v.h, 1)) = 'wap'::web_site THEN 'online_hall'::web_site
-                        ELSE pick(${lists.sites}, unit(v.h, 1)) END AS site
+       SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN ${web.siteOf('fetion')}
+                        WHEN NOT v.handset_wap AND pick(${web.sites}, unit(v.h, 1)) = ${web.siteOf('wap')} THEN ${web.siteOf('online_hall')}
+                        ELSE pick(${web.sites}, unit(v.h, 1)) END AS k
        FROM visits v
      ),
      journeys AS (
-       SELECT s.*, string_split(pick((${journeysSql})[list_position(${literal(journeySites)}, s.site::VARCHAR)], unit(s.h, 3)), '|') AS pages,
+       SELECT s.sid, s.k, s.h, (${web.slots})[(s.k - 1) * 20 + 1 + CAST(floor(unit(s.h, 3) * 20) AS INTEGER)] AS j,
          1 + CAST(floor(ln(unit(hash(s.h), 3)) / ln(0.6)) AS INTEGER) AS depth,
          (SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
            floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
@@ -721,11 +732,10 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
        FROM sited s
      ),
      views AS (
-       SELECT sid, site, start_us, h, unnest(list_slice(pages, 1, depth)) AS page_path, generate_subscripts(list_slice(pages, 1, depth), 1) AS step
-       FROM journeys
+       SELECT sid, k, j, start_us, h, 1 + unnest(range(least((${web.lengths})[j], depth))) AS step FROM journeys
      )
      SELECT sid, make_timestamp(start_us + 1000000 * CAST((step - 1) * 100 + floor(unit(hash(h, step), 1) * 80) AS BIGINT)),
-       site, page_path, CAST(5 + floor(-ln(unit(hash(h, step), 2)) * 90) AS INTEGER)
+       (${web.siteCodes})[k], (${web.pages})[(${web.starts})[j] + step], CAST(5 + floor(-ln(unit(hash(h, step), 2)) * 90) AS INTEGER)
      FROM views`,
     { seed },
   );
