@@ -5,6 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { InvalidInput, NotFound, Conflict } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
 import { dataEndSql } from './features.ts';
+import { diversionMembersSql, diversionOutcomes, type DiversionOutcome } from '../campaigns/diversion-outcome.ts';
 
 type FieldType = 'number' | 'string' | 'enum' | 'boolean';
 
@@ -110,6 +111,20 @@ export const SegmentFilter = Type.Recursive(
         {
           tariffRecommended: Type.Object(
             { runId: Type.Integer({ minimum: 1 }), planId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only those whose best plan it is' })) },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      // a diversion campaign's treated targets by where their transactions went after launch (src/campaigns/diversion.ts)
+      Type.Object(
+        {
+          diversion: Type.Object(
+            {
+              campaignId: Type.Integer({ minimum: 1 }),
+              outcomes: Type.Optional(Type.Array(Type.String(), { minItems: 1, maxItems: 3, description: 'moved, stayed, inactive (default: stayed and inactive, the second round)' })),
+              business: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            },
             { additionalProperties: false },
           ),
         },
@@ -230,6 +245,20 @@ export function compileSegment(filter: unknown): CompiledSegment {
       }
       return `s.subscriber_id IN (SELECT r.subscriber_id FROM tariff_run_results r WHERE ${conds.join(' AND ')})`;
     }
+    if ('diversion' in node) {
+      const d = node.diversion;
+      const at = `${path}.diversion`;
+      if (!isObject(d)) return fail(at, 'must be an object such as {"campaignId": 3}');
+      for (const k of Object.keys(d)) if (!['campaignId', 'outcomes', 'business'].includes(k)) fail(`${at}.${k}`, 'is not part of a diversion condition (campaignId, outcomes, business)');
+      if (!Number.isInteger(d.campaignId) || (d.campaignId as number) < 1) fail(`${at}.campaignId`, 'must be the id of a campaign');
+      const outcomes = d.outcomes ?? ['stayed', 'inactive'];
+      if (!Array.isArray(outcomes) || outcomes.length === 0 || outcomes.some((o) => !(diversionOutcomes as readonly unknown[]).includes(o))) {
+        fail(`${at}.outcomes`, `must list some of ${diversionOutcomes.join(', ')}`);
+      }
+      if (d.business !== undefined && (typeof d.business !== 'string' || d.business.length === 0 || d.business.length > 64)) fail(`${at}.business`, 'must be a business code');
+      const business = typeof d.business === 'string' ? bind(d.business) : undefined;
+      return `s.subscriber_id IN (${diversionMembersSql(bind(d.campaignId as number), outcomes as DiversionOutcome[], business)})`;
+    }
     if ('contacted' in node) {
       const c = node.contacted;
       const at = `${path}.contacted`;
@@ -287,7 +316,7 @@ export function compileSegment(filter: unknown): CompiledSegment {
       if (value === undefined || Array.isArray(value)) return fail(`${path}.value`, `${op} needs a single value`);
       return `(${spec.sql} ${sqlOps[op]} ${bind(scalar(`${path}.value`, spec, value))})`;
     }
-    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted, modelScore or tariffRecommended`);
+    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted, modelScore, tariffRecommended or diversion`);
   };
 
   return { where: walk(filter, 'filter', 0), params };

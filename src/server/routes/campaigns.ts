@@ -23,6 +23,7 @@ import { transitionRules } from '../../campaigns/lifecycle.ts';
 import { recordOutcomes } from '../../campaigns/outcomes.ts';
 import { reportCsv, reportXlsx } from '../../campaigns/export.ts';
 import { CampaignReport } from '../../campaigns/report.ts';
+import { DiversionQuery, DiversionReport, diversionReport } from '../../campaigns/diversion.ts';
 import { CampaignSimulation, simulateCampaign } from '../../campaigns/simulation.ts';
 import { policyEngine } from '../../policy/engine.ts';
 import { applyForResource, decideResource, listResources, recordResourceUsage } from '../../campaigns/resources.ts';
@@ -227,6 +228,21 @@ export function campaignRoutes(app: App, { store }: ServerContext): void {
       schema: { ...common, summary: 'Tracking and evaluation report (live; frozen once evaluated)', params: IdParams, response: { 200: CampaignReport, 404: ErrorBody, 409: ErrorBody } },
     },
     async (request) => campaignReport(store, request.params.id),
+  );
+
+  app.get(
+    '/api/campaigns/:id/diversion',
+    {
+      preHandler: requires(store, 'campaigns.read'),
+      schema: {
+        ...common,
+        summary: "E-channel diversion: the targets' and the control group's transactions by channel before and after launch, who moved to e-channels",
+        params: IdParams,
+        querystring: DiversionQuery,
+        response: { 200: DiversionReport, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => diversionReport(store, request.params.id, request.query),
   );
 
   app.get(
