@@ -1,6 +1,7 @@
 // Campaigns: list, approval inbox, the plan, lifecycle actions, targets, history and the report
 // (routes/campaigns.ts). Types come from the server's schemas so the console never drifts from them.
 import type { Static } from '@sinclair/typebox';
+import type { DiversionQuery, DiversionReport } from '../../../src/campaigns/diversion.ts';
 import type {
   AdjustBody,
   Campaign,
@@ -94,3 +95,6 @@ export const setHoldoutPercent = (holdoutPercent: number) => api<HoldoutSettings
 
 /** What the campaign would do if scheduled now: targets after eligibility and policy, responses, cost, load. */
 export const simulateCampaign = (id: number) => api<CampaignSimulation>(`/api/campaigns/${id}/simulate`, { method: 'POST' });
+
+export type { DiversionReport };
+export const useDiversion = (id: number | null, query: DiversionQuery) => useApi<DiversionReport>(id === null ? null : `/api/campaigns/${id}/diversion`, query);

@@ -6,10 +6,11 @@ import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, Button, Card, Col, Descriptions, Row, Space, Statistic, Table, Tag, Tooltip } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { useNavigate, useParams } from 'react-router-dom';
-import { downloadReport, useCampaignReport, type BreakdownRow, type CampaignReport } from '../api/campaigns.ts';
+import { downloadReport, useCampaign, useCampaignReport, type BreakdownRow, type CampaignReport } from '../api/campaigns.ts';
 import { useChannels } from '../api/platform.ts';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
+import { DiversionCard } from '../components/DiversionCard.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -26,6 +27,7 @@ export default function CampaignReportPage() {
   const { t } = useLabels();
   const navigate = useNavigate();
   const { data: report, error, reload } = useCampaignReport(id);
+  const { data: campaign } = useCampaign(id);
   const [exporting, setExporting] = useState<'csv' | 'xlsx' | null>(null);
   const [exportError, setExportError] = useState<Error | undefined>();
 
@@ -67,6 +69,7 @@ export default function CampaignReportPage() {
       <ErrorAlert error={error ?? exportError} onRetry={reload} />
       <Warnings report={report} />
       <Headline report={report} />
+      {campaign?.category === 'diversion' && <DiversionCard campaignId={id} campaignName={report.name} />}
       <ChannelComparison rows={report.byChannel} />
       <Row gutter={16}>
         <Col xs={24} xl={12}>
