@@ -492,4 +492,43 @@ describe('closed-loop campaigns in the console', () => {
       await approver.close();
     }
   }, 60_000);
+
+  it("shows a diversion campaign's report with where its customers transacted, and saves the second round", async () => {
+    const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    planner.setDefaultTimeout(40_000);
+    try {
+      const page = await signIn(planner, 'planner');
+      /** An API call as a role, from the test (the console's side is what the page shows). */
+      const as = async <T,>(username: string, method: string, url: string, body?: unknown): Promise<T> => {
+        const token = (await (await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'yiti-demo' }) })).json()).token;
+        const response = await fetch(`${baseUrl}${url}`, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+        expect(response.ok, `${method} ${url}: ${response.status}`).toBe(true);
+        return response.json() as Promise<T>;
+      };
+      // the customers who paid at the store in the data's last three months, diverted to the SMS hall in October
+      let c = await as<{ campaignId: number; version: number }>('planner', 'POST', '/api/campaigns', {
+        name: '缴费分流 E2E', category: 'diversion', goal: 'Move bill payments to e-channels',
+        kpis: { targetResponders: 10, targetSuccessRate: 0.3, valuePerResponseFen: 500 }, budget: [{ item: 'channel_commission', plannedFen: 10_000 }],
+        offers: [{ productId: 'MAIL139', scripts: { sms_hall: '缴费请发短信 JF 到 10086' } }],
+        target: { kind: 'filter', filter: { contacted: { withinDays: 90, type: 'transaction', channelId: 'store' } } },
+        channels: [{ channelId: 'sms_hall', segment: 'all' }], waveMode: 'parallel',
+        waves: [{ name: 'W1', startDate: '2026-10-01', endDate: '2026-10-31' }], controlPercent: 20,
+      });
+      for (const [action, role] of [['submit', 'planner'], ['approve', 'approver'], ['schedule', 'planner']]) {
+        c = await as(role, 'POST', `/api/campaigns/${c.campaignId}/${action}`, { version: c.version });
+      }
+      const report = await apiFromPage<{ treatment: { moved: number; stayed: number; inactive: number } }>(page, `/api/campaigns/${c.campaignId}/diversion`);
+      await page.goto(`${baseUrl}/campaigns/${c.campaignId}/report`);
+      await page.getByTestId('diversion-card').waitFor();
+      expect((await page.getByTestId('diversion-treatment-moved').textContent())!.replace(/\D/g, '')).toBe(String(report.treatment.moved));
+      await page.getByTestId('chart-diversion').locator('canvas').waitFor();
+      await page.getByTestId('diversion-second-round').click();
+      await page.waitForURL(/\/segments$/);
+      const segments = await apiFromPage<Array<{ name: string; filter: unknown }>>(page, '/api/segments');
+      const second = segments.find((x) => x.name.includes(`#${c.campaignId}`));
+      expect(second?.filter).toEqual({ diversion: { campaignId: c.campaignId } });
+    } finally {
+      await planner.close();
+    }
+  }, 60_000);
 });
