@@ -3,6 +3,7 @@
 // invariants the figures keep on a generated province.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoUsers } from '../src/auth/users.ts';
+import { createChannelKey } from '../src/channels/keys.ts';
 import { loadConfig } from '../src/config.ts';
 import { refreshCustomerFeatures } from '../src/customers/features.ts';
 import { generateProvince } from '../src/demo/generate.ts';
@@ -177,6 +178,21 @@ describe('contact points on hand-made rows', () => {
     await store.run(`INSERT INTO web_browse (subscriber_id, visit_time, site, page_path, duration_s) VALUES (3, '2026-10-09 08:00:00', 'portal', '/news', 30)`);
     expect((await ok('/api/analytics/web?site=portal')).summary).toEqual({ sessions: 2, visitors: 2, pageViews: 2, pagesPerSession: 1, bounceRate: 1 });
     await store.run(`DELETE FROM web_browse WHERE subscriber_id = 3`);
+  });
+
+  it("gives the 10086 IVR and agent systems a caller's contact points on their own key, and no other channel", async () => {
+    const key = async (channel: string) => (await createChannelKey(store, channel, `${channel} system`, 'admin')).secret;
+    const ask = (secret: string | undefined, id = 2) =>
+      app.inject({ method: 'GET', url: `/api/front-line/contact-points/${id}`, headers: secret === undefined ? {} : { 'x-channel-key': secret } });
+    const ivr = await ask(await key('ivr'));
+    expect(ivr.statusCode).toBe(200);
+    expect(ivr.json()).toEqual(await ok('/api/customers/2/contact-points'));
+    expect((await ask(await key('agent'), 1)).json().ivrMenu.reason).toBe('vip');
+    const web = await ask(await key('web'));
+    expect(web.statusCode).toBe(403);
+    expect(web.json()).toMatchObject({ code: 'CHANNEL_NOT_ALLOWED', field: 'channel' });
+    expect((await ask(undefined)).statusCode).toBe(401);
+    expect((await ask(await key('ivr'), 999)).statusCode).toBe(404);
   });
 
   it('answers bad input with 400 naming the field, and an unknown customer with 404', async () => {

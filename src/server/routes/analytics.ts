@@ -1,6 +1,10 @@
-// Contact-point analytics: IVR key-press paths, hotline hot topics, website paths (MISSION §7).
+// Contact-point analytics: IVR key-press paths, hotline hot topics, website paths (MISSION §7); and
+// for the 10086 systems themselves, a caller's personal menu and prepared answers.
+import { Type } from '@sinclair/typebox';
 import {
   ContactPointQuery,
+  CustomerContactPoints,
+  customerContactPoints,
   HotlineTopics,
   IvrAnalytics,
   WebAnalytics,
@@ -9,7 +13,8 @@ import {
   ivrAnalytics,
   webAnalytics,
 } from '../../analytics/contact-points.ts';
-import { requires } from '../auth.ts';
+import { DomainError } from '../../store/errors.ts';
+import { currentChannel, requires, requiresChannel } from '../auth.ts';
 import type { App, ServerContext } from '../context.ts';
 import { ErrorBody } from '../errors.ts';
 
@@ -56,5 +61,27 @@ export function analyticsRoutes(app: App, { store }: ServerContext): void {
       },
     },
     async (request) => webAnalytics(store, request.query),
+  );
+
+  // the IVR platform asks for a caller's menu as the call comes in, the agent desk for the answers to prepare
+  app.get(
+    '/api/front-line/contact-points/:subscriber',
+    {
+      preHandler: requiresChannel(store),
+      schema: {
+        tags: ['analytics'],
+        security: [{ channelKey: [] }],
+        summary: "A caller's personal IVR menu, prepared answers and interests, for the 10086 IVR and agent systems (their channel key)",
+        params: Type.Object({ subscriber: Type.Integer({ minimum: 1, description: 'subscriber id' }) }),
+        response: { 200: CustomerContactPoints, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody },
+      },
+    },
+    async (request) => {
+      const caller = currentChannel(request);
+      if (caller.channelId !== 'ivr' && caller.channelId !== 'agent') {
+        throw new DomainError('CHANNEL_NOT_ALLOWED', 403, `channel: this is for the 10086 IVR and agent systems; this key speaks for "${caller.channelId}"`, { field: 'channel' });
+      }
+      return customerContactPoints(store, request.params.subscriber);
+    },
   );
 }
