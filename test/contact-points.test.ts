@@ -195,6 +195,24 @@ describe('contact points on hand-made rows', () => {
     expect((await ask(await key('ivr'), 999)).statusCode).toBe(404);
   });
 
+  it('lets a segment pick customers by what they browse: topic, site, how often, how lately', async () => {
+    const count = async (browsed: Record<string, unknown>) => {
+      const res = await app.inject({ method: 'POST', url: '/api/segments/preview', headers: { authorization: `Bearer ${token}` }, payload: { filter: { browsed } } });
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().count;
+    };
+    // the data end on 2026-11-01: customer 1 viewed three plan pages on 10-01, customer 2 five on 10-02
+    expect(await count({ withinDays: 90, topic: 'plan' })).toBe(2);
+    expect(await count({ withinDays: 90, topic: 'plan', atLeast: 4 })).toBe(1);
+    expect(await count({ withinDays: 90, site: 'portal' })).toBe(1);
+    expect(await count({ withinDays: 90, page: '/bill/detail' })).toBe(1);
+    expect(await count({ withinDays: 30, topic: 'plan' })).toBe(1);
+    expect(await count({ withinDays: 29, topic: 'plan' })).toBe(0);
+    const bad = await app.inject({ method: 'POST', url: '/api/segments/preview', headers: { authorization: `Bearer ${token}` }, payload: { filter: { browsed: { withinDays: 0 } } } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().field).toBe('filter.browsed.withinDays');
+  });
+
   it('answers bad input with 400 naming the field, and an unknown customer with 404', async () => {
     const cases: Array<[string, string]> = [
       ['/api/analytics/ivr?from=2026-10-05&to=2026-10-01', 'from'],

@@ -303,7 +303,7 @@ async function webPaths(store: Store, query: WebQuery, limit: number): Promise<W
  * What a page view says the visitor is interested in: mail and Fetion by their site, other pages
  * by their first path segment (after /wap), e.g. /plan/compare → plan; home pages say nothing.
  */
-const topicSql = (site: string, page: string) => `CASE ${site} WHEN 'mail139' THEN 'mail' WHEN 'fetion' THEN 'fetion'
+export const pageTopicSql = (site: string, page: string) => `CASE ${site} WHEN 'mail139' THEN 'mail' WHEN 'fetion' THEN 'fetion'
   ELSE nullif(coalesce(string_split(regexp_replace(${page}, '^/wap/', '/'), '/')[2], ''), 'home') END`;
 
 /** The facts a prepared answer to a business shows, from the customer's own data. */
@@ -392,7 +392,7 @@ export async function customerContactPoints(db: Db, subscriberId: number): Promi
   }
   const interests = await db.query<CustomerContactPoints['interests'][number]>(
     `SELECT topic, count(*) AS views, CAST(sum(duration_s) AS INTEGER) AS seconds, count(*) / sum(count(*)) OVER () AS share
-     FROM (SELECT ${topicSql('site', 'page_path')} AS topic, duration_s FROM web_browse WHERE subscriber_id = $id)
+     FROM (SELECT ${pageTopicSql('site', 'page_path')} AS topic, duration_s FROM web_browse WHERE subscriber_id = $id)
      WHERE topic IS NOT NULL AND topic <> ''
      GROUP BY topic ORDER BY views DESC, seconds DESC, topic LIMIT 8`,
     id,

@@ -5,6 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { InvalidInput, NotFound, Conflict } from '../store/errors.ts';
 import type { Db } from '../store/store.ts';
 import { dataEndSql } from './features.ts';
+import { pageTopicSql } from '../analytics/contact-points.ts';
 import { diversionMembersSql, diversionOutcomes, type DiversionOutcome } from '../campaigns/diversion-outcome.ts';
 
 type FieldType = 'number' | 'string' | 'enum' | 'boolean';
@@ -111,6 +112,22 @@ export const SegmentFilter = Type.Recursive(
         {
           tariffRecommended: Type.Object(
             { runId: Type.Integer({ minimum: 1 }), planId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'only those whose best plan it is' })) },
+            { additionalProperties: false },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      // browsing (web_browse): visits in the last days, on a site, of a page or a topic (contact points' interests)
+      Type.Object(
+        {
+          browsed: Type.Object(
+            {
+              withinDays: Type.Integer({ minimum: 1, maximum: 366 }),
+              atLeast: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+              site: Type.Optional(Type.String({ maxLength: 32 })),
+              page: Type.Optional(Type.String({ maxLength: 200 })),
+              topic: Type.Optional(Type.String({ maxLength: 32, description: 'what the page is about: plan, bill, recharge, roaming, gprs, music, news, game, mail, fetion, vas' })),
+            },
             { additionalProperties: false },
           ),
         },
@@ -245,6 +262,23 @@ export function compileSegment(filter: unknown): CompiledSegment {
       }
       return `s.subscriber_id IN (SELECT r.subscriber_id FROM tariff_run_results r WHERE ${conds.join(' AND ')})`;
     }
+    if ('browsed' in node) {
+      const b = node.browsed;
+      const at = `${path}.browsed`;
+      if (!isObject(b)) return fail(at, 'must be an object with withinDays');
+      for (const k of Object.keys(b)) if (!['withinDays', 'atLeast', 'site', 'page', 'topic'].includes(k)) fail(`${at}.${k}`, 'is not a browsing condition (withinDays, atLeast, site, page, topic)');
+      if (!Number.isInteger(b.withinDays) || (b.withinDays as number) < 1 || (b.withinDays as number) > 366) fail(`${at}.withinDays`, 'must be a whole number of days from 1 to 366');
+      const atLeast = b.atLeast ?? 1;
+      if (!Number.isInteger(atLeast) || (atLeast as number) < 1) fail(`${at}.atLeast`, 'must be a whole number ≥ 1');
+      const conds = [`w.visit_time >= ${dataEndSql} - to_days(CAST(${bind(b.withinDays as number)} AS INTEGER))`, `w.visit_time < ${dataEndSql}`];
+      for (const k of ['site', 'page', 'topic'] as const) {
+        if (b[k] !== undefined && (typeof b[k] !== 'string' || b[k] === '')) fail(`${at}.${k}`, `must be a ${k} name`);
+      }
+      if (b.site !== undefined) conds.push(`w.site::VARCHAR = ${bind(b.site as string)}`);
+      if (b.page !== undefined) conds.push(`w.page_path = ${bind(b.page as string)}`);
+      if (b.topic !== undefined) conds.push(`${pageTopicSql('w.site', 'w.page_path')} = ${bind(b.topic as string)}`);
+      return `s.subscriber_id IN (SELECT w.subscriber_id FROM web_browse w WHERE ${conds.join(' AND ')} GROUP BY w.subscriber_id HAVING count(*) >= ${bind(atLeast as number)})`;
+    }
     if ('diversion' in node) {
       const d = node.diversion;
       const at = `${path}.diversion`;
@@ -316,7 +350,7 @@ export function compileSegment(filter: unknown): CompiledSegment {
       if (value === undefined || Array.isArray(value)) return fail(`${path}.value`, `${op} needs a single value`);
       return `(${spec.sql} ${sqlOps[op]} ${bind(scalar(`${path}.value`, spec, value))})`;
     }
-    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted, modelScore, tariffRecommended or diversion`);
+    return fail(path, `unknown condition with keys ${keys.join(', ') || '(none)'}; use all, any, not, field, holds, contacted, browsed, modelScore, tariffRecommended or diversion`);
   };
 
   return { where: walk(filter, 'filter', 0), params };
