@@ -217,6 +217,7 @@ describe('contact points on hand-made rows', () => {
     const cases: Array<[string, string]> = [
       ['/api/analytics/ivr?from=2026-10-05&to=2026-10-01', 'from'],
       ['/api/analytics/ivr?from=2026-13-01', 'from'],
+      ['/api/analytics/web?to=2026-02-30', 'to'],
       ['/api/analytics/hotline?to=yesterday', 'to'],
       ['/api/analytics/hotline?group=vip', 'group'],
       ['/api/analytics/hotline?group=frequent&frequentMin=0', 'frequentMin'],

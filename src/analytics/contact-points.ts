@@ -131,7 +131,9 @@ const hotlineChannels = `('ivr', 'agent')`;
 function windowFilter(filters: Filters, column: string, query: { from?: string; to?: string }): Filters {
   if (query.from && query.to && query.from > query.to) throw new InvalidInput(`from (${query.from}) is after to (${query.to})`, { field: 'from' });
   for (const [field, value] of [['from', query.from], ['to', query.to]] as const) {
-    if (value !== undefined && Number.isNaN(Date.parse(`${value}T00:00:00Z`))) throw new InvalidInput(`${field} is not a date: "${value}"`, { field });
+    // a day the calendar has: 2026-02-30 parses, as 2026-03-02
+    const ms = Date.parse(`${value}T00:00:00Z`);
+    if (value !== undefined && (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value)) throw new InvalidInput(`${field} is not a date: "${value}"`, { field });
   }
   return filters
     .when(query.from, 'from', `${column} >= CAST($from AS TIMESTAMP)`)
