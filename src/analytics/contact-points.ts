@@ -197,24 +197,21 @@ export async function ivrAnalytics(db: Db, query: ContactPointQuery): Promise<Iv
 export async function hotlineTopics(db: Db, query: ContactPointQuery): Promise<HotlineTopics> {
   const filters = groupFilter(windowFilter(new Filters().always(`channel_id IN ${hotlineChannels}`), 'event_time', query), query);
   const contacts = `(SELECT * FROM contact_events ${filters.where})`;
-  const months = (
-    await db.query<{ month: string }>(`SELECT DISTINCT strftime(event_time, '%Y-%m') AS month FROM ${contacts} ORDER BY 1`, filters.params)
-  ).map((r) => r.month);
-  const totals = await db.one<{ contacts: number; customers: number }>(
-    `SELECT count(*) AS contacts, count(DISTINCT subscriber_id) AS customers FROM ${contacts}`,
-    filters.params,
-  );
-  const rows = await db.query<Omit<HotlineTopics['topics'][number], 'share' | 'byMonth'>>(
-    `SELECT business, count(*) AS contacts, count(DISTINCT subscriber_id) AS customers,
-       count(*) FILTER (WHERE event_type = 'complaint') AS complaints,
-       count(*) FILTER (WHERE outcome IN ('unresolved', 'transferred')) AS unresolved
-     FROM ${contacts} GROUP BY business ORDER BY contacts DESC, business`,
-    filters.params,
-  );
-  const perMonth = await db.query<{ business: string; month: string; n: number }>(
-    `SELECT business, strftime(event_time, '%Y-%m') AS month, count(*) AS n FROM ${contacts} GROUP BY ALL`,
-    filters.params,
-  );
+  const [totals, rows, perMonth] = await Promise.all([
+    db.one<{ contacts: number; customers: number }>(`SELECT count(*) AS contacts, count(DISTINCT subscriber_id) AS customers FROM ${contacts}`, filters.params),
+    db.query<Omit<HotlineTopics['topics'][number], 'share' | 'byMonth'>>(
+      `SELECT business, count(*) AS contacts, count(DISTINCT subscriber_id) AS customers,
+         count(*) FILTER (WHERE event_type = 'complaint') AS complaints,
+         count(*) FILTER (WHERE outcome IN ('unresolved', 'transferred')) AS unresolved
+       FROM ${contacts} GROUP BY business ORDER BY contacts DESC, business`,
+      filters.params,
+    ),
+    db.query<{ business: string; month: string; n: number }>(
+      `SELECT business, strftime(event_time, '%Y-%m') AS month, count(*) AS n FROM ${contacts} GROUP BY ALL`,
+      filters.params,
+    ),
+  ]);
+  const months = [...new Set(perMonth.map((r) => r.month))].sort();
   const monthly = new Map(perMonth.map((r) => [`${r.business}|${r.month}`, r.n]));
   return {
     months,
@@ -243,16 +240,15 @@ export async function webAnalytics(store: Store, query: WebQuery, limit = 50): P
     const sites = (await store.query<{ site: string }>(`SELECT unnest(enum_range(NULL::web_site))::VARCHAR AS site`)).map((r) => r.site);
     if (!sites.includes(query.site)) throw new InvalidInput(`site must be one of ${sites.join(', ')}; got "${query.site}"`, { field: 'site' });
   }
-  windowFilter(new Filters(), 'visit_time', query); // bad input is refused before the cache
+  const filters = windowFilter(new Filters(), 'visit_time', query).when(query.site, 'site', 'site::VARCHAR = $site');
   const key = JSON.stringify([query.from ?? null, query.to ?? null, query.site ?? null, limit]);
-  return webCache.get(store, key, () => webPaths(store, query, limit));
+  return webCache.get(store, key, () => webPaths(store, filters, limit));
 }
 
 /** A million subscribers browse some 17M pages: their paths (2.9 s at 200k) are kept per state of the table and query. */
 const webCache = new StateCache<WebAnalytics>(['web_browse'], 16);
 
-async function webPaths(store: Store, query: WebQuery, limit: number): Promise<WebAnalytics> {
-  const filters = windowFilter(new Filters(), 'visit_time', query).when(query.site, 'site', 'site::VARCHAR = $site');
+async function webPaths(store: Store, filters: Filters, limit: number): Promise<WebAnalytics> {
   const ahead = Array.from({ length: webPathSteps - 1 }, (_, i) => i + 1);
   // view k after this one is in the session when every gap up to it is within the limit
   const within = (k: number) => ahead.slice(0, k).map((j) => `t${j} IS NOT NULL AND datediff('second', t${j - 1}, t${j}) <= $gap`).join(' AND ');
@@ -367,37 +363,40 @@ export async function customerContactPoints(db: Db, subscriberId: number): Promi
   const who = await db.one<{ vip: number }>('SELECT vip_level AS vip FROM subscribers WHERE subscriber_id = $id', { id: subscriberId });
   if (!who) throw new NotFound('Subscriber', subscriberId);
   const id = { id: subscriberId };
-  const calls = await db.one<{ sessions: number; agent: number }>(
-    `SELECT count(*) AS sessions, count(*) FILTER (WHERE to_agent) AS agent FROM ivr_sessions WHERE subscriber_id = $id`,
-    id,
-  );
-  // the places a caller was served at (not given up on, not the agent key itself), most used first
-  const shortcuts = await db.query<CustomerContactPoints['ivrMenu']['shortcuts'][number]>(
-    `SELECT s.key_path AS path, ${labelSql('s.key_path')}, count(*) AS uses, strftime(max(s.start_time), '%Y-%m-%d %H:%M:%S') AS "lastUsed"
-     FROM ivr_sessions s LEFT JOIN ivr_menu m ON m.key_path = s.key_path
-     WHERE s.subscriber_id = $id AND NOT s.abandoned AND NOT s.to_agent
-     GROUP BY s.key_path, m.label_zh, m.label_en ORDER BY uses DESC, max(s.start_time) DESC, s.key_path LIMIT 3`,
-    id,
-  );
+  const [calls, shortcuts, topics, interests] = await Promise.all([
+    db.one<{ sessions: number; agent: number }>(
+      `SELECT count(*) AS sessions, count(*) FILTER (WHERE to_agent) AS agent FROM ivr_sessions WHERE subscriber_id = $id`,
+      id,
+    ),
+    // the places a caller was served at (not given up on, not the agent key itself), most used first
+    db.query<CustomerContactPoints['ivrMenu']['shortcuts'][number]>(
+      `SELECT s.key_path AS path, ${labelSql('s.key_path')}, count(*) AS uses, strftime(max(s.start_time), '%Y-%m-%d %H:%M:%S') AS "lastUsed"
+       FROM ivr_sessions s LEFT JOIN ivr_menu m ON m.key_path = s.key_path
+       WHERE s.subscriber_id = $id AND NOT s.abandoned AND NOT s.to_agent
+       GROUP BY s.key_path, m.label_zh, m.label_en ORDER BY uses DESC, max(s.start_time) DESC, s.key_path LIMIT 3`,
+      id,
+    ),
+    db.query<{ business: string; contacts: number; lastAt: string }>(
+      `SELECT business, count(*) AS contacts, strftime(max(event_time), '%Y-%m-%d %H:%M:%S') AS "lastAt"
+       FROM contact_events WHERE subscriber_id = $id AND channel_id IN ${hotlineChannels}
+       GROUP BY business ORDER BY contacts DESC, max(event_time) DESC, business LIMIT 3`,
+      id,
+    ),
+    db.query<CustomerContactPoints['interests'][number]>(
+      `SELECT topic, count(*) AS views, CAST(sum(duration_s) AS INTEGER) AS seconds, count(*) / sum(count(*)) OVER () AS share
+       FROM (SELECT ${pageTopicSql('site', 'page_path')} AS topic, duration_s FROM web_browse WHERE subscriber_id = $id)
+       WHERE topic IS NOT NULL AND topic <> ''
+       GROUP BY topic ORDER BY views DESC, seconds DESC, topic LIMIT 8`,
+      id,
+    ),
+  ]);
   const reason = who.vip >= 3 ? 'vip' : calls!.sessions > 0 && calls!.agent * 2 >= calls!.sessions ? 'agent_preferred' : null;
-  const topics = await db.query<{ business: string; contacts: number; lastAt: string }>(
-    `SELECT business, count(*) AS contacts, strftime(max(event_time), '%Y-%m-%d %H:%M:%S') AS "lastAt"
-     FROM contact_events WHERE subscriber_id = $id AND channel_id IN ${hotlineChannels}
-     GROUP BY business ORDER BY contacts DESC, max(event_time) DESC, business LIMIT 3`,
-    id,
-  );
-  const hotline = [];
-  for (const t of topics) {
-    const kind = answerKinds[t.business];
-    const facts = kind ? await answerFacts(db, subscriberId, kind) : null;
-    hotline.push({ ...t, answer: kind && facts ? { kind, facts } : null });
-  }
-  const interests = await db.query<CustomerContactPoints['interests'][number]>(
-    `SELECT topic, count(*) AS views, CAST(sum(duration_s) AS INTEGER) AS seconds, count(*) / sum(count(*)) OVER () AS share
-     FROM (SELECT ${pageTopicSql('site', 'page_path')} AS topic, duration_s FROM web_browse WHERE subscriber_id = $id)
-     WHERE topic IS NOT NULL AND topic <> ''
-     GROUP BY topic ORDER BY views DESC, seconds DESC, topic LIMIT 8`,
-    id,
+  const hotline = await Promise.all(
+    topics.map(async (t) => {
+      const kind = answerKinds[t.business];
+      const facts = kind ? await answerFacts(db, subscriberId, kind) : null;
+      return { ...t, answer: kind && facts ? { kind, facts } : null };
+    }),
   );
   return {
     ivrMenu: { sessions: calls!.sessions, agentFirst: reason !== null, reason, shortcuts },

@@ -2,7 +2,7 @@
 // before the first wave and during the waves, who moved to the e-channels, and the second round —
 // the targets who did not move saved as a segment (GET /api/campaigns/:id/diversion).
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Col, Empty, Input, Row, Space, Statistic, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, Empty, Input, Row, Skeleton, Space, Statistic, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { useDiversion } from '../api/campaigns.ts';
 import { saveSegment } from '../api/segments.ts';
@@ -107,7 +107,7 @@ export function DiversionCard({ campaignId, campaignName }: { campaignId: number
           </Row>
         </>
       )}
-      {loading && !data && <Empty description="…" />}
+      {loading && !data && <Skeleton active paragraph={{ rows: 6 }} />}
     </Card>
   );
 }

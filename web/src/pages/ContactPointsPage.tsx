@@ -13,20 +13,20 @@ import { useLabels } from '../i18n/labels.ts';
 import { count } from '../money.ts';
 
 type Labels = ReturnType<typeof useLabels>;
-type Window = { from?: string; to?: string };
+type Period = { from?: string; to?: string };
 
 const groups: CustomerGroup[] = ['all', 'high_value', 'frequent', 'complaint'];
 const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
 
-function Filters({ window, onWindow, group, onGroup, labels }: { window: Window; onWindow: (w: Window) => void; group?: CustomerGroup; onGroup?: (g: CustomerGroup) => void; labels: Labels }) {
+function Filters({ period, onPeriod, group, onGroup, labels }: { period: Period; onPeriod: (p: Period) => void; group?: CustomerGroup; onGroup?: (g: CustomerGroup) => void; labels: Labels }) {
   const { t } = labels;
   return (
     <Space wrap style={{ marginBottom: 16 }}>
       <DatePicker.RangePicker
         allowEmpty={[true, true]}
         onChange={(range: [Dayjs | null, Dayjs | null] | null) =>
-          onWindow({ from: range?.[0]?.format('YYYY-MM-DD') ?? undefined, to: range?.[1]?.format('YYYY-MM-DD') ?? undefined })
+          onPeriod({ from: range?.[0]?.format('YYYY-MM-DD') ?? undefined, to: range?.[1]?.format('YYYY-MM-DD') ?? undefined })
         }
         data-testid="cp-window"
       />
@@ -39,7 +39,7 @@ function Filters({ window, onWindow, group, onGroup, labels }: { window: Window;
           data-testid="cp-group"
         />
       )}
-      {window.from || window.to ? <Typography.Text type="secondary">{`${window.from ?? '…'} – ${window.to ?? '…'}`}</Typography.Text> : null}
+      {period.from || period.to ? <Typography.Text type="secondary">{`${period.from ?? '…'} – ${period.to ?? '…'}`}</Typography.Text> : null}
     </Space>
   );
 }
@@ -59,9 +59,9 @@ function ivrTree(nodes: IvrNode[]): IvrRow[] {
 
 function IvrTab({ labels }: { labels: Labels }) {
   const { t, name } = labels;
-  const [window, setWindow] = useState<Window>({});
+  const [period, setPeriod] = useState<Period>({});
   const [group, setGroup] = useState<CustomerGroup>('all');
-  const { data, error, loading, reload } = useIvrAnalytics({ ...window, group });
+  const { data, error, loading, reload } = useIvrAnalytics({ ...period, group });
   const tree = useMemo(() => (data ? ivrTree(data.nodes) : []), [data]);
   const dropOuts = useMemo(
     () => (data ? [...data.nodes].filter((n) => n.abandoned > 0).sort((a, b) => b.abandoned - a.abandoned).slice(0, 10) : []),
@@ -85,7 +85,7 @@ function IvrTab({ labels }: { labels: Labels }) {
     );
   return (
     <>
-      <Filters window={window} onWindow={setWindow} group={group} onGroup={setGroup} labels={labels} />
+      <Filters period={period} onPeriod={setPeriod} group={group} onGroup={setGroup} labels={labels} />
       <ErrorAlert error={error} onRetry={reload} />
       {s && (
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
@@ -139,9 +139,9 @@ function IvrTab({ labels }: { labels: Labels }) {
 
 function HotlineTab({ labels }: { labels: Labels }) {
   const { t, label } = labels;
-  const [window, setWindow] = useState<Window>({});
+  const [period, setPeriod] = useState<Period>({});
   const [group, setGroup] = useState<CustomerGroup>('high_value');
-  const { data, error, loading, reload } = useHotlineTopics({ ...window, group });
+  const { data, error, loading, reload } = useHotlineTopics({ ...period, group });
   const top = data?.topics.slice(0, 10) ?? [];
   const chart: ChartOption = {
     color: palette,
@@ -161,7 +161,7 @@ function HotlineTab({ labels }: { labels: Labels }) {
     );
   return (
     <>
-      <Filters window={window} onWindow={setWindow} group={group} onGroup={setGroup} labels={labels} />
+      <Filters period={period} onPeriod={setPeriod} group={group} onGroup={setGroup} labels={labels} />
       <ErrorAlert error={error} onRetry={reload} />
       <Typography.Paragraph type="secondary">{t('contactPoints.hotlineHint')}</Typography.Paragraph>
       <Row gutter={[16, 16]}>
@@ -234,9 +234,9 @@ function flowChart(paths: WebAnalytics['paths'], labels: Labels): ChartOption {
 
 function WebTab({ labels }: { labels: Labels }) {
   const { t, label } = labels;
-  const [window, setWindow] = useState<Window>({});
+  const [period, setPeriod] = useState<Period>({});
   const [site, setSite] = useState<string | undefined>(undefined);
-  const { data, error, loading, reload } = useWebAnalytics({ ...window, site });
+  const { data, error, loading, reload } = useWebAnalytics({ ...period, site });
   const flow = useMemo(() => (data ? flowChart(data.paths, labels) : null), [data, labels]);
   const s = data?.summary;
   const exportCsv = () =>
@@ -249,7 +249,7 @@ function WebTab({ labels }: { labels: Labels }) {
   return (
     <>
       <Space wrap>
-        <Filters window={window} onWindow={setWindow} labels={labels} />
+        <Filters period={period} onPeriod={setPeriod} labels={labels} />
         <Select
           allowClear
           placeholder={t('contactPoints.allSites')}
