@@ -276,7 +276,7 @@ function WebTab({ labels }: { labels: Labels }) {
           </Card>
         </Col>
         <Col xs={24} xl={14}>
-          <Card size="small" title={t('contactPoints.pages')} extra={<Button size="small" icon={<DownloadOutlined />} onClick={exportCsv} disabled={!data?.pages.length}>{t('contactPoints.export')}</Button>}>
+          <Card size="small" title={t('contactPoints.pages', { n: data?.pages.length ?? 0 })} extra={<Button size="small" icon={<DownloadOutlined />} onClick={exportCsv} disabled={!data?.pages.length}>{t('contactPoints.export')}</Button>}>
             <Table
               rowKey={(p) => `${p.site}${p.page}`}
               size="small"
@@ -297,7 +297,7 @@ function WebTab({ labels }: { labels: Labels }) {
           </Card>
         </Col>
         <Col xs={24} xl={10}>
-          <Card size="small" title={t('contactPoints.moves')}>
+          <Card size="small" title={t('contactPoints.moves', { n: data?.transitions.length ?? 0 })}>
             <Table
               rowKey={(m) => `${m.site}${m.from}>${m.to}`}
               size="small"
