@@ -8,6 +8,7 @@ import { DatabaseLocked } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
 import { buildApp } from './app.ts';
 import { scheduleTagRecompute } from '../models/tags.ts';
+import { webAnalytics } from '../analytics/contact-points.ts';
 import { overview } from '../analytics/overview.ts';
 import type { ServerContext } from './context.ts';
 
@@ -18,9 +19,14 @@ async function isEmptyProvince(store: Store): Promise<boolean> {
   return row?.subscribers === 0 && row?.batches === 0;
 }
 
-/** Computes the overview once in the background, so that the console's first page opens at once on a large province. */
-function primeOverview(store: Store): void {
-  overview(store).catch((error: Error) => console.error(`Preparing the overview failed: ${error.message}`));
+/**
+ * Computes the overview, then the website paths, once in the background, so that the console's
+ * first page and the contact-points page open at once on a large province (their scans are kept).
+ */
+function primeAnalytics(store: Store): void {
+  overview(store)
+    .then(() => webAnalytics(store, {}))
+    .catch((error: Error) => console.error(`Preparing the overview and the website paths failed: ${error.message}`));
 }
 
 async function main(): Promise<void> {
@@ -55,7 +61,7 @@ async function main(): Promise<void> {
       (summary) => {
         context.startup.jobId = null;
         console.log(`Demo province ready (${JSON.stringify(summary)}).`);
-        primeOverview(store);
+        primeAnalytics(store);
       },
       (error: Error) => {
         context.startup.error = `Demo generation failed: ${error.message}`;
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', shutdown);
 
   await app.listen({ host: config.host, port: config.port });
-  if (context.startup.jobId === null) primeOverview(store);
+  if (context.startup.jobId === null) primeAnalytics(store);
   console.log(`Yiti console: http://localhost:${config.port}  (API docs: http://localhost:${config.port}/docs)`);
 }
 

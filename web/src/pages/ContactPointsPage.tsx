@@ -199,15 +199,20 @@ function HotlineTab({ labels }: { labels: Labels }) {
   );
 }
 
-/** The commonest paths as a flow, step by step (nodes are step × page, so the graph has no cycles). */
+/**
+ * The commonest paths as a flow, step by step (nodes are step × page, so the graph has no cycles);
+ * pages carry their site's name when the paths span several sites.
+ */
 function flowChart(paths: WebAnalytics['paths'], labels: Labels): ChartOption {
+  const oneSite = new Set(paths.map((p) => p.site)).size <= 1;
   const links = new Map<string, number>();
   const nodes = new Set<string>();
   for (const p of paths) {
-    p.pages.slice(0, 4).forEach((page, i) => {
-      nodes.add(`${i + 1}. ${page}`);
+    const node = (i: number) => `${i + 1}. ${oneSite ? '' : `${labels.label('business', p.site)} `}${p.pages[i]}`;
+    p.pages.slice(0, 4).forEach((_, i) => {
+      nodes.add(node(i));
       if (i > 0) {
-        const key = `${i}. ${p.pages[i - 1]}\u0000${i + 1}. ${page}`;
+        const key = `${node(i - 1)}\u0000${node(i)}`;
         links.set(key, (links.get(key) ?? 0) + p.sessions);
       }
     });
