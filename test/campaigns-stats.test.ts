@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allowedActions, campaignActions, campaignStatuses, nextStatus, transitionRules } from '../src/campaigns/lifecycle.ts';
-import { isCalendarDate, planDiff } from '../src/campaigns/plan.ts';
+import { planDiff } from '../src/campaigns/plan.ts';
+import { isCalendarDate } from '../src/store/dates.ts';
 import { compareProportions, erfc, normalCdf, sampleRatioCheck, twoSidedP, z975 } from '../src/campaigns/stats.ts';
 
 const closeRel = (actual: number, expected: number, rel = 1e-12) => {

@@ -7,6 +7,8 @@ import { InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
 import type { Db, Store } from '../store/store.ts';
 import { StateCache } from './state-cache.ts';
+import { isCalendarDate } from '../store/dates.ts';
+import { billedMinutesSql } from '../store/sql.ts';
 
 export const customerGroups = ['all', 'high_value', 'frequent', 'complaint'] as const;
 export type CustomerGroup = (typeof customerGroups)[number];
@@ -125,15 +127,15 @@ export type CustomerContactPoints = Static<typeof CustomerContactPoints>;
 
 /** A new session after this long without a page view on the same site. */
 export const webSessionGapS = 30 * 60;
-const hotlineChannels = `('ivr', 'agent')`;
+/** The 10086 hotline's channels: the IVR and its agents. */
+export const hotlineChannelIds = ['ivr', 'agent'] as const;
+const hotlineChannels = `(${hotlineChannelIds.map((c) => `'${c}'`).join(', ')})`;
 
 /** The window as timestamps: [from, to + 1 day). */
 function windowFilter(filters: Filters, column: string, query: { from?: string; to?: string }): Filters {
   if (query.from && query.to && query.from > query.to) throw new InvalidInput(`from (${query.from}) is after to (${query.to})`, { field: 'from' });
   for (const [field, value] of [['from', query.from], ['to', query.to]] as const) {
-    // a day the calendar has: 2026-02-30 parses, as 2026-03-02
-    const ms = Date.parse(`${value}T00:00:00Z`);
-    if (value !== undefined && (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value)) throw new InvalidInput(`${field} is not a date: "${value}"`, { field });
+    if (value !== undefined && !isCalendarDate(value)) throw new InvalidInput(`${field} is not a date: "${value}"`, { field });
   }
   return filters
     .when(query.from, 'from', `${column} >= CAST($from AS TIMESTAMP)`)
@@ -343,7 +345,7 @@ async function answerFacts(db: Db, subscriberId: number, kind: string): Promise<
   if (kind === 'roaming') {
     const r = await db.one<{ month: string | null; calls: number; minutes: number; fen: number }>(
       `WITH last AS (SELECT date_trunc('month', max(start_time)) AS m FROM cdr_voice WHERE subscriber_id = $id)
-       SELECT strftime((SELECT m FROM last), '%Y-%m') AS month, count(*) AS calls, coalesce(sum((duration_s + 59) // 60), 0) AS minutes,
+       SELECT strftime((SELECT m FROM last), '%Y-%m') AS month, count(*) AS calls, coalesce(sum(${billedMinutesSql('duration_s')}), 0) AS minutes,
          coalesce(sum(charge_fen), 0) AS fen
        FROM cdr_voice WHERE subscriber_id = $id AND roam_type <> 'none' AND date_trunc('month', start_time) = (SELECT m FROM last)`,
       id,
@@ -391,11 +393,15 @@ export async function customerContactPoints(db: Db, subscriberId: number): Promi
     ),
   ]);
   const reason = who.vip >= 3 ? 'vip' : calls!.sessions > 0 && calls!.agent * 2 >= calls!.sessions ? 'agent_preferred' : null;
+  // businesses that share a kind of answer (a balance query, a bill dispute) share its facts, read once
+  const facts = new Map<string, ReturnType<typeof answerFacts>>();
   const hotline = await Promise.all(
     topics.map(async (t) => {
       const kind = answerKinds[t.business];
-      const facts = kind ? await answerFacts(db, subscriberId, kind) : null;
-      return { ...t, answer: kind && facts ? { kind, facts } : null };
+      if (!kind) return { ...t, answer: null };
+      if (!facts.has(kind)) facts.set(kind, answerFacts(db, subscriberId, kind));
+      const found = await facts.get(kind)!;
+      return { ...t, answer: found ? { kind, facts: found } : null };
     }),
   );
   return {

@@ -76,8 +76,8 @@ async function windows(db: Db, campaignId: number, days: number | undefined) {
 export async function diversionReport(db: Db, campaignId: number, query: DiversionQuery = {}): Promise<DiversionReport> {
   const { before, after } = await windows(db, campaignId, query.days);
   if (query.business !== undefined) {
-    const known = await db.one<{ n: number }>('SELECT count(*) AS n FROM contact_events WHERE business = $b', { b: query.business });
-    if (!known?.n) throw new InvalidInput(`business: no contact record has the business "${query.business}"`, { field: 'business' });
+    const known = await db.one('SELECT 1 AS found FROM contact_events WHERE business = $b LIMIT 1', { b: query.business });
+    if (!known) throw new InvalidInput(`business: no contact record has the business "${query.business}"`, { field: 'business' });
   }
   const params = {
     id: campaignId,

@@ -8,7 +8,7 @@ import { Conflict, InvalidInput } from '../store/errors.ts';
 import type { Store } from '../store/store.ts';
 import { authorizeFeedback, getCampaignRow, type Actor } from './campaigns.ts';
 import { feedbackStatuses } from './lifecycle.ts';
-import { isCalendarDate } from './plan.ts';
+import { isCalendarDate } from '../store/dates.ts';
 import type { OutcomeBatch } from './types.ts';
 
 export async function recordOutcomes(store: Store, campaignId: number, batch: OutcomeBatch, actor: Actor): Promise<{ recorded: number; duplicates: number }> {

@@ -6,6 +6,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { compileSegment, getSegment, type CompiledSegment } from '../customers/segments.ts';
 import { findLatestModelRun, findModelRun } from '../models/runs.ts';
 import { fieldOfPointer, InvalidInput, NotFound } from '../store/errors.ts';
+import { isCalendarDate } from '../store/dates.ts';
 import type { Db } from '../store/store.ts';
 import { CampaignPlan, budgetItems, type BudgetItem, type ChannelRule, type TargetGroup, type Wave } from './types.ts';
 
@@ -39,12 +40,6 @@ export function assertShape(schema: TSchema, value: unknown, root = ''): void {
   fail(field, error.message.toLowerCase());
 }
 
-/** A real calendar date 'YYYY-MM-DD' (2026-02-30 is not). */
-export function isCalendarDate(text: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const d = new Date(`${text}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === text;
-}
 
 /** compileSegment with its error re-rooted at the plan field holding the filter. */
 export function compileFilterAt(filter: unknown, field: string): CompiledSegment {

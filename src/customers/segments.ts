@@ -190,6 +190,20 @@ export function compileSegment(filter: unknown): CompiledSegment {
 
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+  /**
+   * The subscribers with at least `atLeast` rows of `table` (alias `a`, stamped `a.<time>`) in the
+   * `withinDays` before the data's end that meet the conditions `more` checks and returns: a
+   * semi-join on one grouped scan of the window, not a count per subscriber. Shared by the
+   * contacted and browsed conditions.
+   */
+  const recentRows = (at: string, c: Record<string, unknown>, table: string, time: string, more: () => string[]): string => {
+    if (!Number.isInteger(c.withinDays) || (c.withinDays as number) < 1 || (c.withinDays as number) > 366) fail(`${at}.withinDays`, 'must be a whole number of days from 1 to 366');
+    const atLeast = c.atLeast ?? 1;
+    if (!Number.isInteger(atLeast) || (atLeast as number) < 1) fail(`${at}.atLeast`, 'must be a whole number ≥ 1');
+    const conds = [`a.${time} >= ${dataEndSql} - to_days(CAST(${bind(c.withinDays as number)} AS INTEGER))`, `a.${time} < ${dataEndSql}`, ...more()];
+    return `s.subscriber_id IN (SELECT a.subscriber_id FROM ${table} a WHERE ${conds.join(' AND ')} GROUP BY a.subscriber_id HAVING count(*) >= ${bind(atLeast as number)})`;
+  };
+
   const scalar = (path: string, spec: FieldSpec, v: unknown): string | number => {
     if (spec.type === 'number') {
       if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, `must be a number for this field, got ${JSON.stringify(v)}`);
@@ -267,17 +281,16 @@ export function compileSegment(filter: unknown): CompiledSegment {
       const at = `${path}.browsed`;
       if (!isObject(b)) return fail(at, 'must be an object with withinDays');
       for (const k of Object.keys(b)) if (!['withinDays', 'atLeast', 'site', 'page', 'topic'].includes(k)) fail(`${at}.${k}`, 'is not a browsing condition (withinDays, atLeast, site, page, topic)');
-      if (!Number.isInteger(b.withinDays) || (b.withinDays as number) < 1 || (b.withinDays as number) > 366) fail(`${at}.withinDays`, 'must be a whole number of days from 1 to 366');
-      const atLeast = b.atLeast ?? 1;
-      if (!Number.isInteger(atLeast) || (atLeast as number) < 1) fail(`${at}.atLeast`, 'must be a whole number ≥ 1');
-      const conds = [`w.visit_time >= ${dataEndSql} - to_days(CAST(${bind(b.withinDays as number)} AS INTEGER))`, `w.visit_time < ${dataEndSql}`];
-      for (const k of ['site', 'page', 'topic'] as const) {
-        if (b[k] !== undefined && (typeof b[k] !== 'string' || b[k] === '')) fail(`${at}.${k}`, `must be a ${k} name`);
-      }
-      if (b.site !== undefined) conds.push(`w.site::VARCHAR = ${bind(b.site as string)}`);
-      if (b.page !== undefined) conds.push(`w.page_path = ${bind(b.page as string)}`);
-      if (b.topic !== undefined) conds.push(`${pageTopicSql('w.site', 'w.page_path')} = ${bind(b.topic as string)}`);
-      return `s.subscriber_id IN (SELECT w.subscriber_id FROM web_browse w WHERE ${conds.join(' AND ')} GROUP BY w.subscriber_id HAVING count(*) >= ${bind(atLeast as number)})`;
+      return recentRows(at, b, 'web_browse', 'visit_time', () => {
+        const conds: string[] = [];
+        for (const k of ['site', 'page', 'topic'] as const) {
+          if (b[k] !== undefined && (typeof b[k] !== 'string' || b[k] === '')) fail(`${at}.${k}`, `must be a ${k} name`);
+        }
+        if (b.site !== undefined) conds.push(`a.site::VARCHAR = ${bind(b.site as string)}`);
+        if (b.page !== undefined) conds.push(`a.page_path = ${bind(b.page as string)}`);
+        if (b.topic !== undefined) conds.push(`${pageTopicSql('a.site', 'a.page_path')} = ${bind(b.topic as string)}`);
+        return conds;
+      });
     }
     if ('diversion' in node) {
       const d = node.diversion;
@@ -300,24 +313,22 @@ export function compileSegment(filter: unknown): CompiledSegment {
       for (const k of Object.keys(c)) {
         if (!['withinDays', 'atLeast', 'type', 'channelId', 'business'].includes(k)) fail(`${at}.${k}`, 'is not a contact condition (withinDays, atLeast, type, channelId, business)');
       }
-      if (!Number.isInteger(c.withinDays) || (c.withinDays as number) < 1 || (c.withinDays as number) > 366) fail(`${at}.withinDays`, 'must be a whole number of days from 1 to 366');
-      const atLeast = c.atLeast ?? 1;
-      if (!Number.isInteger(atLeast) || (atLeast as number) < 1) fail(`${at}.atLeast`, 'must be a whole number ≥ 1');
-      const conds = [`e.event_time >= ${dataEndSql} - to_days(CAST(${bind(c.withinDays as number)} AS INTEGER))`, `e.event_time < ${dataEndSql}`];
-      if (c.type !== undefined) {
-        if (!contactTypes.includes(c.type as never)) fail(`${at}.type`, `"${c.type}" is not one of ${contactTypes.join(', ')}`);
-        conds.push(`e.event_type = ${bind(c.type as string)}`);
-      }
-      if (c.channelId !== undefined) {
-        if (typeof c.channelId !== 'string') fail(`${at}.channelId`, 'must be a channel id');
-        conds.push(`e.channel_id = ${bind(c.channelId as string)}`);
-      }
-      if (c.business !== undefined) {
-        if (typeof c.business !== 'string') fail(`${at}.business`, 'must be a business code');
-        conds.push(`e.business = ${bind(c.business as string)}`);
-      }
-      // a semi-join on one grouped scan of the window, not a count per subscriber
-      return `s.subscriber_id IN (SELECT e.subscriber_id FROM contact_events e WHERE ${conds.join(' AND ')} GROUP BY e.subscriber_id HAVING count(*) >= ${bind(atLeast as number)})`;
+      return recentRows(at, c, 'contact_events', 'event_time', () => {
+        const conds: string[] = [];
+        if (c.type !== undefined) {
+          if (!contactTypes.includes(c.type as never)) fail(`${at}.type`, `"${c.type}" is not one of ${contactTypes.join(', ')}`);
+          conds.push(`a.event_type = ${bind(c.type as string)}`);
+        }
+        if (c.channelId !== undefined) {
+          if (typeof c.channelId !== 'string') fail(`${at}.channelId`, 'must be a channel id');
+          conds.push(`a.channel_id = ${bind(c.channelId as string)}`);
+        }
+        if (c.business !== undefined) {
+          if (typeof c.business !== 'string') fail(`${at}.business`, 'must be a business code');
+          conds.push(`a.business = ${bind(c.business as string)}`);
+        }
+        return conds;
+      });
     }
     if ('field' in node) {
       for (const k of keys) if (!['field', 'op', 'value'].includes(k)) fail(`${path}.${k}`, 'is not part of a field condition (field, op, value)');

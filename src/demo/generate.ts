@@ -92,13 +92,16 @@ const ivrParent = (path: string) => `regexp_replace(${path}, '>?[^>]+$', '')`;
 // list of pages, 20 weighted journey slots per site. Integer picks from constant lists cost a
 // fraction of splitting picked text into pages.
 const webSites = Object.keys(webJourneys);
-const journeys = webSites.flatMap((site, i) => webJourneys[site].map((j) => ({ site: i + 1, ...j })));
+const journeys = webSites.flatMap((site) => webJourneys[site].map((j) => ({ site, ...j })));
+/** Journey i's pages start after the pages of journeys 0 … i − 1. */
 const journeyStarts = journeys.map((_, i) => journeys.slice(0, i).reduce((n, j) => n + j.pages.length, 0));
+/** A site's journeys by weight, as their 1-based numbers. */
+const journeySlots = (site: string) => weightedList(Object.fromEntries(journeys.flatMap((j, i) => (j.site === site ? [[String(i + 1), j.weight]] : []))), 20).map(Number);
 const web = {
   siteOf: (site: string) => webSites.indexOf(site) + 1,
   sites: literal(weightedList(siteWeights).map((site) => webSites.indexOf(site) + 1)),
   siteCodes: `CAST(${literal(webSites)} AS web_site[])`,
-  slots: literal(webSites.flatMap((site) => weightedList(Object.fromEntries(journeys.flatMap((j, i) => (webSites[j.site - 1] === site ? [[String(i + 1), j.weight]] : []))), 20).map(Number))),
+  slots: literal(webSites.flatMap(journeySlots)),
   starts: literal(journeyStarts),
   lengths: literal(journeys.map((j) => j.pages.length)),
   pages: literal(journeys.flatMap((j) => j.pages)),
@@ -693,14 +696,14 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
   await tx.run(
     `INSERT INTO ivr_sessions (session_id, subscriber_id, start_time, key_path, duration_s, to_agent, abandoned)
      WITH sessions AS (
-       SELECT c.*, ${ivrLeaf('c.business')} AS leaf, c.channel_id = 'ivr' AND unit(hash(c.g), 2) < 0.12 AS gave_up
-       FROM gen_contact c
-       WHERE c.channel_id IN ('ivr', 'agent')
+       SELECT *, ${ivrParent('leaf')} AS menu
+       FROM (SELECT c.*, ${ivrLeaf('c.business')} AS leaf, c.channel_id = 'ivr' AND unit(hash(c.g), 2) < 0.12 AS gave_up
+             FROM gen_contact c WHERE c.channel_id IN ('ivr', 'agent'))
      )
      SELECT sid * 1000 + i, sid,
        event_time - CASE WHEN channel_id = 'agent' THEN INTERVAL 90 SECOND ELSE INTERVAL 0 SECOND END,
-       CASE WHEN channel_id = 'agent' THEN (CASE WHEN unit(hash(g), 0) < 0.25 OR ${ivrParent('leaf')} = '' THEN '0' ELSE ${ivrParent('leaf')} || '>0' END)
-            WHEN gave_up AND ${ivrParent('leaf')} <> '' THEN ${ivrParent('leaf')}
+       CASE WHEN channel_id = 'agent' THEN (CASE WHEN unit(hash(g), 0) < 0.25 OR menu = '' THEN '0' ELSE menu || '>0' END)
+            WHEN gave_up AND menu <> '' THEN menu
             ELSE leaf END,
        CAST(20 + floor(unit(hash(g), 1) * 160) AS INTEGER),
        channel_id = 'agent',

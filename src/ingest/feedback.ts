@@ -4,7 +4,7 @@
 // SQL, store the new ones in one transaction, and only then acknowledge and publish them.
 import { Type, type Static } from '@sinclair/typebox';
 import { TypeCompiler, ValueErrorType } from '@sinclair/typebox/compiler';
-import { isCalendarDate } from '../campaigns/plan.ts';
+import { isCalendarDate } from '../store/dates.ts';
 import { publishContacts, type ContactFact } from '../policy/contacts.ts';
 import { DomainError, fieldOfPointer, InvalidInput } from '../store/errors.ts';
 import { listValue } from '@duckdb/node-api';

@@ -4,6 +4,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { InvalidInput } from '../store/errors.ts';
+import { isCalendarDate } from '../store/dates.ts';
 import { classChain, classKeyProblem, domainOf, type Domain } from './classes.ts';
 
 const ClassKey = Type.String({
@@ -161,12 +162,6 @@ export function clockSeconds(text: string, allowEndOfDay: boolean): number | nul
 }
 export const clockText = (s: number) => `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}`;
 
-export function isCalendarDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
-}
 
 /** Base units per allowance unit. */
 export const allowanceUnitSize: Record<(typeof allowanceUnits)[number], { domain: Domain; base: number; granularity: number }> = {

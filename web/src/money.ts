@@ -12,3 +12,6 @@ export function yuan(fen: number | null | undefined): string {
 export const fenToYuan = (fen: number): number => Math.round(fen) / 100;
 
 export const count = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : countFormat.format(n));
+
+/** 0.1234 → "12.34%" (or as many decimals as asked); null → "—". */
+export const percent = (rate: number | null | undefined, digits = 2): string => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(digits)}%`);

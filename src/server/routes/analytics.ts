@@ -5,6 +5,7 @@ import {
   ContactPointQuery,
   CustomerContactPoints,
   customerContactPoints,
+  hotlineChannelIds,
   HotlineTopics,
   IvrAnalytics,
   WebAnalytics,
@@ -78,7 +79,7 @@ export function analyticsRoutes(app: App, { store }: ServerContext): void {
     },
     async (request) => {
       const caller = currentChannel(request);
-      if (caller.channelId !== 'ivr' && caller.channelId !== 'agent') {
+      if (!(hotlineChannelIds as readonly string[]).includes(caller.channelId)) {
         throw new DomainError('CHANNEL_NOT_ALLOWED', 403, `channel: this is for the 10086 IVR and agent systems; this key speaks for "${caller.channelId}"`, { field: 'channel' });
       }
       return customerContactPoints(store, request.params.subscriber);

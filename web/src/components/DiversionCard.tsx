@@ -10,9 +10,8 @@ import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { ErrorAlert, describeError } from './ErrorAlert.tsx';
 import { useLabels } from '../i18n/labels.ts';
-import { count } from '../money.ts';
+import { count, percent } from '../money.ts';
 
-const percent = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(1)}%`);
 
 export function DiversionCard({ campaignId, campaignName }: { campaignId: number; campaignName: string }) {
   const { t, name } = useLabels();
@@ -62,9 +61,9 @@ export function DiversionCard({ campaignId, campaignName }: { campaignId: number
             <Col span={6}><Statistic title={t('campaign.diversion.moved')} value={count(g.moved)} valueRender={(v) => <span data-testid={`diversion-${key}-moved`}>{v}</span>} /></Col>
             <Col span={6}><Statistic title={t('campaign.diversion.stayed')} value={count(g.stayed)} /></Col>
             <Col span={6}><Statistic title={t('campaign.diversion.inactive')} value={count(g.inactive)} /></Col>
-            <Col span={6}><Statistic title={t('campaign.diversion.movedRate')} value={percent(g.movedRate)} /></Col>
+            <Col span={6}><Statistic title={t('campaign.diversion.movedRate')} value={percent(g.movedRate, 1)} /></Col>
           </Row>
-          <Typography.Text type="secondary">{t('campaign.diversion.eShare', { before: percent(g.eShareBefore), after: percent(g.eShareAfter) })}</Typography.Text>
+          <Typography.Text type="secondary">{t('campaign.diversion.eShare', { before: percent(g.eShareBefore, 1), after: percent(g.eShareAfter, 1) })}</Typography.Text>
         </Card>
       </Col>
     );
@@ -99,7 +98,7 @@ export function DiversionCard({ campaignId, campaignName }: { campaignId: number
             <Col span={24}>
               <Typography.Text>
                 {data.uplift
-                  ? t('campaign.diversion.uplift', { uplift: percent(data.uplift.absolute), low: percent(data.uplift.absoluteCi[0]), high: percent(data.uplift.absoluteCi[1]), p: data.uplift.pValue?.toFixed(4) ?? '—' })
+                  ? t('campaign.diversion.uplift', { uplift: percent(data.uplift.absolute, 1), low: percent(data.uplift.absoluteCi[0], 1), high: percent(data.uplift.absoluteCi[1], 1), p: data.uplift.pValue?.toFixed(4) ?? '—' })
                   : t('campaign.diversion.noUplift')}
               </Typography.Text>
             </Col>

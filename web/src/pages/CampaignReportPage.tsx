@@ -15,10 +15,8 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
-import { count, yuan } from '../money.ts';
+import { count, percent, yuan } from '../money.ts';
 
-/** 0.1234 → "12.34%"; null → "—". */
-export const percent = (rate: number | null | undefined, digits = 2): string => (rate === null || rate === undefined ? '—' : `${(rate * 100).toFixed(digits)}%`);
 const interval = (ci: readonly [number, number] | null | undefined, digits = 2) => (ci ? `[${percent(ci[0], digits)}, ${percent(ci[1], digits)}]` : '—');
 const pValueText = (p: number | null | undefined) => (p === null || p === undefined ? '—' : p < 0.0001 ? '< 0.0001' : p.toFixed(4));
 

@@ -10,13 +10,12 @@ import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { downloadCsv } from '../components/csv.ts';
 import { useLabels } from '../i18n/labels.ts';
-import { count } from '../money.ts';
+import { count, percent } from '../money.ts';
 
 type Labels = ReturnType<typeof useLabels>;
 type Period = { from?: string; to?: string };
 
 const groups: CustomerGroup[] = ['all', 'high_value', 'frequent', 'complaint'];
-const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
 const rate = (part: number, whole: number) => (whole ? part / whole : 0);
 
 function Filters({ period, onPeriod, group, onGroup, labels }: { period: Period; onPeriod: (p: Period) => void; group?: CustomerGroup; onGroup?: (g: CustomerGroup) => void; labels: Labels }) {
@@ -91,9 +90,9 @@ function IvrTab({ labels }: { labels: Labels }) {
         <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
           <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.sessions')} value={count(s.sessions)} valueRender={(v) => <span data-testid="ivr-sessions">{v}</span>} /></Card></Col>
           <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.callers')} value={count(s.callers)} /></Card></Col>
-          <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.selfServedRate')} value={percent(rate(s.selfServed, s.sessions))} /></Card></Col>
-          <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.agentRate')} value={percent(rate(s.toAgent, s.sessions))} /></Card></Col>
-          <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.abandonRate')} value={percent(rate(s.abandoned, s.sessions))} /></Card></Col>
+          <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.selfServedRate')} value={percent(rate(s.selfServed, s.sessions), 1)} /></Card></Col>
+          <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.agentRate')} value={percent(rate(s.toAgent, s.sessions), 1)} /></Card></Col>
+          <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.abandonRate')} value={percent(rate(s.abandoned, s.sessions), 1)} /></Card></Col>
           <Col xs={12} lg={4}><Card size="small"><Statistic title={t('contactPoints.averageDepth')} value={s.averageDepth.toFixed(2)} /></Card></Col>
         </Row>
       )}
@@ -188,7 +187,7 @@ function HotlineTab({ labels }: { labels: Labels }) {
                 { title: t('contactPoints.business'), dataIndex: 'business', render: (b: string) => label('business', b) },
                 { title: t('contactPoints.contacts'), dataIndex: 'contacts', align: 'right', sorter: (a, b) => a.contacts - b.contacts, render: count },
                 { title: t('contactPoints.customers'), dataIndex: 'customers', align: 'right', sorter: (a, b) => a.customers - b.customers, render: count },
-                { title: t('contactPoints.share'), dataIndex: 'share', align: 'right', render: percent },
+                { title: t('contactPoints.share'), dataIndex: 'share', align: 'right', render: (v: number) => percent(v, 1) },
                 { title: t('contactPoints.unresolved'), dataIndex: 'unresolved', align: 'right', sorter: (a, b) => a.unresolved - b.unresolved, render: count },
               ]}
             />
@@ -271,7 +270,7 @@ function WebTab({ labels }: { labels: Labels }) {
           <Col xs={12} lg={6}><Card size="small"><Statistic title={t('contactPoints.webSessions')} value={count(s.sessions)} valueRender={(v) => <span data-testid="web-sessions">{v}</span>} /></Card></Col>
           <Col xs={12} lg={6}><Card size="small"><Statistic title={t('contactPoints.visitors')} value={count(s.visitors)} /></Card></Col>
           <Col xs={12} lg={6}><Card size="small"><Statistic title={t('contactPoints.pagesPerSession')} value={s.pagesPerSession.toFixed(2)} /></Card></Col>
-          <Col xs={12} lg={6}><Card size="small"><Statistic title={t('contactPoints.bounceRate')} value={percent(s.bounceRate)} /></Card></Col>
+          <Col xs={12} lg={6}><Card size="small"><Statistic title={t('contactPoints.bounceRate')} value={percent(s.bounceRate, 1)} /></Card></Col>
         </Row>
       )}
       <Row gutter={[16, 16]}>
@@ -295,7 +294,7 @@ function WebTab({ labels }: { labels: Labels }) {
                 { title: t('contactPoints.page'), dataIndex: 'page', render: (x: string) => <Typography.Text code>{x}</Typography.Text> },
                 { title: t('contactPoints.views'), dataIndex: 'views', align: 'right', sorter: (a, b) => a.views - b.views, render: count },
                 { title: t('contactPoints.entries'), dataIndex: 'entries', align: 'right', sorter: (a, b) => a.entries - b.entries, render: count },
-                { title: t('contactPoints.exitRate'), key: 'exit', align: 'right', sorter: (a, b) => rate(a.exits, a.views) - rate(b.exits, b.views), render: (_, p) => percent(rate(p.exits, p.views)) },
+                { title: t('contactPoints.exitRate'), key: 'exit', align: 'right', sorter: (a, b) => rate(a.exits, a.views) - rate(b.exits, b.views), render: (_, p) => percent(rate(p.exits, p.views), 1) },
                 { title: t('contactPoints.averageDuration'), dataIndex: 'averageDurationS', align: 'right', render: (v: number) => `${Math.round(v)} s` },
               ]}
             />

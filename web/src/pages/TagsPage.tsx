@@ -10,9 +10,9 @@ import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
+import { percent } from '../money.ts';
 
 const kindColor: Record<string, string> = { standard: 'blue', value_tier: 'gold', custom: 'purple' };
-const percent = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
 
 function TagDetail({ tag, onChanged }: { tag: TagRow; onChanged: () => void }) {
   const { t, name, label } = useLabels();
@@ -59,8 +59,8 @@ function TagDetail({ tag, onChanged }: { tag: TagRow; onChanged: () => void }) {
           <Alert type="info" showIcon message={t('tags.noValidation', { campaigns: v.campaigns })} />
         ) : (
           <Row gutter={16}>
-            <Col span={8}><Statistic title={t('tags.taggedRate')} value={percent(v.tagged.rate)} suffix={<small>({v.tagged.accepted}/{v.tagged.contacted})</small>} /></Col>
-            <Col span={8}><Statistic title={t('tags.untaggedRate')} value={percent(v.untagged.rate)} suffix={<small>({v.untagged.accepted}/{v.untagged.contacted})</small>} /></Col>
+            <Col span={8}><Statistic title={t('tags.taggedRate')} value={percent(v.tagged.rate, 1)} suffix={<small>({v.tagged.accepted}/{v.tagged.contacted})</small>} /></Col>
+            <Col span={8}><Statistic title={t('tags.untaggedRate')} value={percent(v.untagged.rate, 1)} suffix={<small>({v.untagged.accepted}/{v.untagged.contacted})</small>} /></Col>
             <Col span={8}>
               <Statistic title={t('tags.pValue')} value={v.pValue < 0.0001 ? '< 0.0001' : v.pValue.toFixed(4)} />
               <Tag color={v.significant ? 'green' : 'default'}>{v.significant ? t('tags.significant') : t('tags.notSignificant')}</Tag>
