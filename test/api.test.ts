@@ -203,6 +203,15 @@ describe('platform', () => {
     expect(Object.keys(res.json().paths)).toContain('/api/customers/{id}');
   });
 
+  it('lists the product catalogue, filtered by kind, and refuses an unknown kind naming it', async () => {
+    const plans = await get('/api/products?kind=tariff_plan');
+    expect(plans.statusCode).toBe(200);
+    expect(plans.json()).toEqual([{ productId: 'P_GT88', kind: 'tariff_plan', service: 'voice', nameZh: 'P_GT88 套餐', nameEn: 'P_GT88 plan', monthlyFeeFen: 8800, active: true }]);
+    const bad = await get('/api/products?kind=gadget');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toContain('kind');
+  });
+
   it('answers unknown API routes with a JSON 404', async () => {
     const res = await get('/api/nothing-here');
     expect(res.statusCode).toBe(404);

@@ -1,7 +1,8 @@
 // The segment language: compilation (pure) and counts on a real DuckDB file with hand-made rows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCustomerFeatures } from '../src/customers/features.ts';
-import { compileSegment, countSegment, createSegment, previewSegment, updateSegment } from '../src/customers/segments.ts';
+import { listProducts } from '../src/catalogue/products.ts';
+import { compileSegment, countSegment, createSegment, deleteSegment, getSegment, previewSegment, updateSegment } from '../src/customers/segments.ts';
 import type { Store } from '../src/store/store.ts';
 import { addCity, addPlan, addSubscriber, tempStore } from './builders.ts';
 
@@ -106,5 +107,31 @@ describe('segment counts on a real database', () => {
     await expect(updateSegment(store, saved.segmentId, { name: 'Young', filter: { field: 'zodiac', op: 'eq', value: 'rat' } })).rejects.toMatchObject({ code: 'INVALID_SEGMENT' });
     const after = await store.one<{ filter: string }>('SELECT filter FROM segments WHERE segment_id = $id', { id: saved.segmentId });
     expect(JSON.parse(after!.filter)).toEqual({ field: 'age', op: 'lt', value: 25 });
+  });
+  it('refuses to delete a segment a draft campaign targets, and deletes it once the campaign holds its own copy', async () => {
+    const saved = await createSegment(store, { name: 'Seniors', filter: { field: 'age', op: 'gte', value: 65 } }, 'planner');
+    await store.run(
+      `INSERT INTO campaigns (name, category, status, plan, created_by) VALUES ('Care calls', 'care', 'draft', $plan, 'planner')`,
+      { plan: JSON.stringify({ target: { kind: 'segment', segmentId: saved.segmentId } }) },
+    );
+    await expect(deleteSegment(store, saved.segmentId)).rejects.toMatchObject({ status: 409, code: 'SEGMENT_IN_USE', message: expect.stringContaining('"Care calls"') });
+    expect((await getSegment(store, saved.segmentId)).name).toBe('Seniors');
+    await store.run(`UPDATE campaigns SET status = 'submitted' WHERE name = 'Care calls'`);
+    await deleteSegment(store, saved.segmentId);
+    await expect(getSegment(store, saved.segmentId)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('lists the product catalogue by kind and by a piece of a name', async () => {
+    expect((await listProducts(store)).map((p) => [p.productId, p.kind])).toEqual([['P_GT88', 'tariff_plan'], ['VAS_FETION', 'vas']]);
+    expect(await listProducts(store, { kind: 'vas' })).toEqual([
+      { productId: 'VAS_FETION', kind: 'vas', service: null, nameZh: '飞信', nameEn: 'Fetion', monthlyFeeFen: 0, active: true },
+    ]);
+    expect((await listProducts(store, { q: 'fetI' })).map((p) => p.productId)).toEqual(['VAS_FETION']);
+    expect((await listProducts(store, { q: '飞' })).map((p) => p.productId)).toEqual(['VAS_FETION']);
+    expect(await listProducts(store, { q: '%' })).toEqual([]);
+    await store.run(`UPDATE products SET active = false WHERE product_id = 'VAS_FETION'`);
+    expect((await listProducts(store, { kind: 'vas' })).length).toBe(0);
+    expect((await listProducts(store, { kind: 'vas', includeInactive: true })).length).toBe(1);
+    await store.run(`UPDATE products SET active = true WHERE product_id = 'VAS_FETION'`);
   });
 });

@@ -486,6 +486,16 @@ export async function segmentsNamingTariffRun(db: Db, runId: number): Promise<Sa
 
 export async function deleteSegment(db: Db, segmentId: number): Promise<void> {
   await getSegment(db, segmentId);
+  // a draft campaign reads its segment when it is submitted (a submitted one holds a copy of the filter)
+  const drafts = await db.query<{ campaignId: number; name: string }>(
+    `SELECT campaign_id AS "campaignId", name FROM campaigns
+     WHERE status = 'draft' AND TRY_CAST(json_extract(plan, '$.target.segmentId') AS INTEGER) = $id ORDER BY campaign_id`,
+    { id: segmentId },
+  );
+  if (drafts.length > 0) {
+    const names = drafts.map((c) => `"${c.name}" (${c.campaignId})`).join(', ');
+    throw new Conflict(`Segment ${segmentId} is the target of the draft campaign${drafts.length > 1 ? 's' : ''} ${names}; change their target first`, { code: 'SEGMENT_IN_USE' });
+  }
   await db.run('DELETE FROM segments WHERE segment_id = $id', { id: segmentId });
 }
 

@@ -1,7 +1,8 @@
-// Health, overview, jobs and audit: the platform-wide read routes.
+// Health, overview, the product catalogue, jobs and audit: the platform-wide read routes.
 import { Type } from '@sinclair/typebox';
 import { Overview, overview } from '../../analytics/overview.ts';
 import { listAudit } from '../../audit/audit.ts';
+import { Product, ProductQuery, listProducts } from '../../catalogue/products.ts';
 import { getJob, listJobs, type Job } from '../../jobs/jobs.ts';
 import { requires } from '../auth.ts';
 import type { App, ServerContext } from '../context.ts';
@@ -124,5 +125,20 @@ export function platformRoutes(app: App, { store, startup }: ServerContext): voi
       const { page, pageSize, action, actor } = request.query;
       return listAudit(store, { limit: pageSize, offset: (page - 1) * pageSize, action, actor });
     },
+  );
+
+  app.get(
+    '/api/products',
+    {
+      preHandler: requires(store),
+      schema: {
+        tags: ['platform'],
+        ...secured,
+        summary: 'The product catalogue: tariff plans, value-added services, offers',
+        querystring: ProductQuery,
+        response: { 200: Type.Array(Product), 400: ErrorBody },
+      },
+    },
+    async (request) => listProducts(store, request.query),
   );
 }
