@@ -120,6 +120,13 @@ describe('campaign lifecycle', () => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0].campaignId).toBe(all.items.map((c: { campaignId: number }) => c.campaignId).sort((x: number, y: number) => x - y)[1]);
     expect((await client.call('analyst', 'GET', '/api/campaigns?q=admin%E2%80%99s')).body.items.map((c: { name: string }) => c.name)).toEqual(['Admin’s own']);
+    const categories = all.items.map((c: { category: string }) => c.category);
+    const category = categories[0];
+    const ofCategory = (await client.call('analyst', 'GET', `/api/campaigns?category=${category}&pageSize=200`)).body;
+    expect(ofCategory.total).toBe(categories.filter((c: string) => c === category).length);
+    const absent = ['new_service', 'retention', 'tariff', 'value_up', 'care', 'diversion', 'other'].find((c) => !categories.includes(c));
+    expect((await client.call('analyst', 'GET', `/api/campaigns?category=${absent}`)).body.total).toBe(0);
+    expect((await client.call('analyst', 'GET', '/api/campaigns?category=lottery')).status).toBe(400);
     const evaluated = (await client.call('analyst', 'GET', '/api/campaigns?status=evaluated')).body.items[0];
     expect(evaluated.treatment).toBeGreaterThan(0);
   });

@@ -79,6 +79,14 @@ describe('propensity over HTTP', () => {
     expect(score.score).toBeLessThanOrEqual(100);
   });
 
+  it("lists a run's score labels with their customers, for a segment's model-score condition", async () => {
+    const res = await get(`/api/models/runs/${runId}/labels`, 'planner');
+    expect(res.statusCode).toBe(200);
+    const scored = await store.one<{ n: number; avg: number }>('SELECT count(*)::INTEGER AS n, round(avg(score), 1)::DOUBLE AS avg FROM model_scores WHERE run_id = $run', { run: runId });
+    expect(res.json()).toEqual([{ label: '', customers: scored!.n, avgScore: scored!.avg }]);
+    expect((await get('/api/models/runs/99999/labels')).statusCode).toBe(404);
+  });
+
   it('refuses an unknown product with 400 naming the field, before any job starts', async () => {
     const res = await post('/api/models/propensity', { label: { productId: 'NOPE' } });
     expect(res.statusCode).toBe(400);

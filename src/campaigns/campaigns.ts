@@ -367,7 +367,8 @@ export async function listCampaigns(
   const filters = new Filters()
     .when(query.status?.length ? query.status : undefined, 'statuses', 'status IN (SELECT unnest($statuses))')
     .when(query.q, 'q', 'contains(lower(name), lower($q))')
-    .when(query.createdBy, 'created_by', 'created_by = $created_by');
+    .when(query.createdBy, 'created_by', 'created_by = $created_by')
+    .when(query.category, 'category', 'category = $category');
   // the inbox: submitted by someone else, for the approver
   if (opts.inboxFor) filters.always("status = 'submitted' AND created_by <> $me AND coalesce(submitted_by, '') <> $me", { me: opts.inboxFor });
   const { where, params } = filters;

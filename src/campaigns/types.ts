@@ -262,6 +262,7 @@ export const CampaignListQuery = Type.Object(
   {
     status: Type.Optional(Type.Array(literals(campaignStatuses), { maxItems: campaignStatuses.length })),
     q: Type.Optional(Type.String({ maxLength: 100, description: 'part of the name' })),
+    category: Type.Optional(literals(campaignCategories)),
     createdBy: Type.Optional(Type.String({ maxLength: 64 })),
     sort: Type.Optional(literals(['createdAt', 'updatedAt', 'name', 'status', 'startDate'] as const)),
     order: Type.Optional(literals(['asc', 'desc'] as const)),

@@ -28,3 +28,20 @@ export async function scoresOfSubscriber(db: Db, subscriberId: number): Promise<
     { id: subscriberId },
   );
 }
+
+export const ScoreLabel = Type.Object({
+  /** '' for one score per customer, else the class scored (a channel id, a cluster, product|channel) */
+  label: Type.String(),
+  customers: Type.Integer(),
+  avgScore: Type.Number(),
+});
+export type ScoreLabel = Static<typeof ScoreLabel>;
+
+/** The labels a run scored, with how many customers each and their mean score: what a segment's model-score condition may pick. */
+export async function scoreLabels(db: Db, runId: number): Promise<ScoreLabel[]> {
+  return db.query<ScoreLabel>(
+    `SELECT label, count(*)::INTEGER AS customers, round(avg(score), 1)::DOUBLE AS "avgScore"
+     FROM model_scores WHERE run_id = $run GROUP BY label ORDER BY label`,
+    { run: runId },
+  );
+}

@@ -8,7 +8,7 @@ import { startChannelPreference } from '../../models/channel-preference.ts';
 import { startLift } from '../../models/lift.ts';
 import { MatchingTreeRequest, startMatchingTree } from '../../models/matching-tree.ts';
 import { startPropensity } from '../../models/propensity.ts';
-import { SubscriberScore, scoresOfSubscriber } from '../../models/scores.ts';
+import { ScoreLabel, SubscriberScore, scoreLabels, scoresOfSubscriber } from '../../models/scores.ts';
 import { ChannelPreferenceRequest, LiftRequest, PropensityRequest } from '../../models/types.ts';
 import { InvalidInput } from '../../store/errors.ts';
 import { currentUser, requires } from '../auth.ts';
@@ -108,6 +108,18 @@ export function modelRoutes(app: App, { store }: ServerContext): void {
       schema: { ...common, summary: 'One run: parameters, data window, metrics (AUC, decile table, top attributes) and its log', params: IdParams, response: { 200: RunDetail, 404: ErrorBody } },
     },
     async (request) => ({ run: await getModelRun(store, request.params.id), log: await modelRunLog(store, request.params.id) }),
+  );
+
+  app.get(
+    '/api/models/runs/:id/labels',
+    {
+      preHandler: requires(store, 'models.read'),
+      schema: { ...common, summary: "What a run scored: each label's customers and mean score", params: IdParams, response: { 200: Type.Array(ScoreLabel), 404: ErrorBody } },
+    },
+    async (request) => {
+      await getModelRun(store, request.params.id);
+      return scoreLabels(store, request.params.id);
+    },
   );
 
   app.get(
