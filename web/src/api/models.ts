@@ -1,11 +1,11 @@
 // Customer models: training runs (propensity, channel preference, lift), one run's metrics and
 // log, and a customer's scores (routes/models.ts).
 import type { ModelRun } from '../../../src/models/runs.ts';
-import type { SubscriberScore } from '../../../src/models/scores.ts';
+import type { ScoreLabel, SubscriberScore } from '../../../src/models/scores.ts';
 import type { ChannelPreferenceMetrics, ChannelPreferenceRequest, DecileRow, LiftMetrics, LiftRequest, PropensityMetrics, PropensityRequest } from '../../../src/models/types.ts';
 import { api, useApi } from './client.ts';
 
-export type { ChannelPreferenceMetrics, DecileRow, LiftMetrics, ModelRun, PropensityMetrics, SubscriberScore };
+export type { ChannelPreferenceMetrics, DecileRow, LiftMetrics, ModelRun, PropensityMetrics, ScoreLabel, SubscriberScore };
 
 export type ModelKind = 'propensity' | 'channel_preference' | 'lift' | 'matching_tree';
 
@@ -16,6 +16,12 @@ export interface RunDetail {
 
 export const useModelRuns = (model: ModelKind, refreshMs?: number) =>
   useApi<{ total: number; items: ModelRun[] }>('/api/models/runs', { model, limit: 50 }, { refreshMs });
+
+/** Runs of every model, newest first: a segment's model-score condition picks one. */
+export const useAllModelRuns = (enabled = true) => useApi<{ total: number; items: ModelRun[] }>(enabled ? '/api/models/runs' : null, { limit: 200 });
+
+/** What a run scored per label (a channel, a cluster; '' for one score per customer). */
+export const useScoreLabels = (runId: number | null) => useApi<ScoreLabel[]>(runId === null ? null : `/api/models/runs/${runId}/labels`);
 
 export const useModelRun = (runId: number | null, refreshMs?: number) => useApi<RunDetail>(runId === null ? null : `/api/models/runs/${runId}`, undefined, { refreshMs });
 

@@ -1,9 +1,10 @@
 // Health, overview, channels, jobs and audit (routes/platform.ts): one hook per endpoint.
 import type { Overview } from '../../../src/analytics/overview.ts';
+import type { Product } from '../../../src/catalogue/products.ts';
 import { useEffect, useState } from 'react';
 import { api, useApi, type Query } from './client.ts';
 
-export type { Overview };
+export type { Overview, Product };
 
 /** GET /api/health: 200 when ready, 503 with progress while the first demo province is generated. */
 export interface Health {
@@ -31,6 +32,9 @@ export interface Channel {
 }
 
 export const useChannels = () => useApi<Channel[]>('/api/channels');
+
+/** The product catalogue on sale: tariff plans, value-added services, offers. */
+export const useProducts = () => useApi<Product[]>('/api/products');
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

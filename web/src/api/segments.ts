@@ -1,11 +1,9 @@
 // Segments: the field catalogue, live preview and saved segments (routes/segments.ts).
 import type { SavedSegment, SegmentPreview } from '../../../src/customers/segments.ts';
+import type { ComparisonOp, FieldType } from '../components/filterTree.ts';
 import { api, useApi } from './client.ts';
 
-export type { SavedSegment, SegmentPreview };
-
-export type FieldType = 'number' | 'string' | 'enum' | 'boolean';
-export type ComparisonOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'between' | 'in' | 'notIn' | 'isTrue' | 'isFalse';
+export type { ComparisonOp, FieldType, SavedSegment, SegmentPreview };
 
 export interface SegmentField {
   name: string;
@@ -17,13 +15,8 @@ export interface SegmentField {
   group: 'profile' | 'usage' | 'contact';
 }
 
-export type FieldValue = number | string | Array<number | string>;
-export interface FieldCondition {
-  field: string;
-  op: ComparisonOp;
-  value?: FieldValue;
-}
-export type SegmentFilter = { all: FieldCondition[] } | { any: FieldCondition[] };
+/** A filter in the segment language (src/customers/segments.ts); the server checks it. */
+export type SegmentFilter = Record<string, unknown>;
 
 export const useSegmentFields = () => useApi<SegmentField[]>('/api/segments/fields');
 
@@ -34,3 +27,8 @@ export const previewSegment = (filter: SegmentFilter, signal?: AbortSignal) =>
 
 export const saveSegment = (name: string, filter: SegmentFilter, description?: string) =>
   api<SavedSegment>('/api/segments', { method: 'POST', body: { name, filter, description } });
+
+export const updateSegment = (segmentId: number, name: string, filter: SegmentFilter, description?: string) =>
+  api<SavedSegment>(`/api/segments/${segmentId}`, { method: 'PUT', body: { name, filter, description } });
+
+export const deleteSegment = (segmentId: number) => api<void>(`/api/segments/${segmentId}`, { method: 'DELETE' });

@@ -26,7 +26,7 @@ export function DiversionCard({ campaignId, campaignName }: { campaignId: number
     setSaving(true);
     try {
       const filter = { diversion: { campaignId, ...(business ? { business } : {}) } };
-      const segment = await saveSegment(t('campaign.diversion.segmentName', { name: campaignName, id: campaignId }), filter as never);
+      const segment = await saveSegment(t('campaign.diversion.segmentName', { name: campaignName, id: campaignId }), filter);
       void message.success(t('campaign.diversion.saved', { name: segment.name }));
       navigate('/segments');
     } catch (e) {

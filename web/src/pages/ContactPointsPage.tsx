@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Button, Card, Col, DatePicker, Empty, Progress, Row, Select, Space, Statistic, Table, Tabs, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { useHotlineTopics, useIvrAnalytics, useWebAnalytics, type CustomerGroup, type IvrNode, type WebAnalytics } from '../api/analytics.ts';
+import { useHotlineTopics, useIvrAnalytics, useWebAnalytics, webSites, type CustomerGroup, type IvrNode, type WebAnalytics } from '../api/analytics.ts';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
@@ -260,7 +260,7 @@ function WebTab({ labels }: { labels: Labels }) {
           style={{ width: 180, marginBottom: 16 }}
           value={site}
           onChange={setSite}
-          options={['online_hall', 'wap', 'portal', 'monternet', 'mail139', 'fetion'].map((x) => ({ value: x, label: label('business', x) }))}
+          options={webSites.map((x) => ({ value: x, label: label('business', x) }))}
           data-testid="cp-site"
         />
       </Space>

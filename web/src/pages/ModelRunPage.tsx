@@ -77,7 +77,7 @@ function SaveScoreSegment({ run }: { run: ModelRun }) {
     setBusy(true);
     try {
       const name = t('models.segmentName', { target: run.target, version: run.version, threshold });
-      await saveSegment(name, { modelScore: { runId: run.runId, op: 'gte', value: threshold } } as never);
+      await saveSegment(name, { modelScore: { runId: run.runId, op: 'gte', value: threshold } });
       void message.success(t('models.segmentSaved', { name }));
     } catch (error) {
       void message.error(describeError(error));

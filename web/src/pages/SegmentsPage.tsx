@@ -1,100 +1,23 @@
-// 客群: a modest segment builder — a list of field conditions joined by all/any, a live count
-// and composition (debounced POST /api/segments/preview), saving by name, and the saved list.
+// 客群: the segment builder. Conditions of every kind the segment language has, in groups that
+// match all or any of them, nested and negatable (components/FilterEditor.tsx); a live count and
+// composition (debounced POST /api/segments/preview); saved segments to load, change, save as
+// new or delete.
 import { useEffect, useMemo, useState } from 'react';
-import { App as AntApp, Button, Card, Col, Empty, Input, InputNumber, Progress, Radio, Row, Select, Space, Spin, Statistic, Table, Typography } from 'antd';
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { App as AntApp, Button, Card, Col, Empty, Input, Popconfirm, Progress, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { DeleteOutlined, FileAddOutlined } from '@ant-design/icons';
 import type { ApiError } from '../api/client.ts';
 import { useCities } from '../api/platform.ts';
-import {
-  previewSegment,
-  saveSegment,
-  useSegmentFields,
-  useSegments,
-  type ComparisonOp,
-  type FieldCondition,
-  type FieldValue,
-  type SavedSegment,
-  type SegmentField,
-  type SegmentFilter,
-  type SegmentPreview,
-} from '../api/segments.ts';
+import { deleteSegment, previewSegment, saveSegment, updateSegment, useSegmentFields, useSegments, type SavedSegment, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette } from '../charts/Chart.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
+import { FilterEditor } from '../components/FilterEditor.tsx';
+import { conditionCount, filterOf, newCondition, newGroup, treeOf, type GroupNode } from '../components/filterTree.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { count, yuan } from '../money.ts';
 
-interface Draft {
-  key: number;
-  field?: string;
-  op?: ComparisonOp;
-  value?: FieldValue;
-}
-
-type Combinator = 'all' | 'any';
-
-let nextKey = 1;
-const newDraft = (): Draft => ({ key: nextKey++ });
-
-/** A condition the server will accept, or null while it is being filled in. */
-function toCondition(draft: Draft, field: SegmentField | undefined): FieldCondition | null {
-  if (!field || !draft.op) return null;
-  const { op, value } = draft;
-  if (op === 'isTrue' || op === 'isFalse') return { field: field.name, op };
-  if (op === 'between') {
-    return Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'number' && Number.isFinite(v)) ? { field: field.name, op, value } : null;
-  }
-  if (op === 'in' || op === 'notIn') return Array.isArray(value) && value.length > 0 ? { field: field.name, op, value } : null;
-  if (value === undefined || value === '' || Array.isArray(value)) return null;
-  return { field: field.name, op, value };
-}
-
-/** A saved filter the builder can show: one level of field conditions under all/any. */
-function toDrafts(filter: unknown): { combinator: Combinator; drafts: Draft[] } | null {
-  if (typeof filter !== 'object' || filter === null) return null;
-  const combinator: Combinator | null = 'all' in filter ? 'all' : 'any' in filter ? 'any' : null;
-  if (!combinator) return null;
-  const items = (filter as Record<string, unknown>)[combinator];
-  if (!Array.isArray(items) || !items.every((c) => typeof c === 'object' && c !== null && 'field' in c && 'op' in c)) return null;
-  return { combinator, drafts: (items as FieldCondition[]).map((c) => ({ key: nextKey++, field: c.field, op: c.op, value: c.value })) };
-}
-
-function ValueInput({ field, draft, onChange }: { field: SegmentField; draft: Draft; onChange: (value: FieldValue | undefined) => void }) {
-  const { t, label } = useLabels();
-  const op = draft.op;
-  if (!op || op === 'isTrue' || op === 'isFalse') return null;
-  const valueLabel = (v: string) => label(field.name, v);
-  if (op === 'between') {
-    // a half-filled range keeps NaN in the empty end; toCondition waits for both
-    const [low, high] = (Array.isArray(draft.value) ? draft.value : [NaN, NaN]).map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
-    const set = (l: number | null | undefined, h: number | null | undefined) => onChange([l ?? NaN, h ?? NaN]);
-    return (
-      <Space.Compact>
-        <InputNumber placeholder={t('segments.low')} value={low} onChange={(v) => set(v, high)} style={{ width: 90 }} />
-        <InputNumber placeholder={t('segments.high')} value={high} onChange={(v) => set(low, v)} style={{ width: 90 }} />
-      </Space.Compact>
-    );
-  }
-  if (op === 'in' || op === 'notIn') {
-    const values = Array.isArray(draft.value) ? draft.value.map(String) : [];
-    const toValue = (list: string[]) => (field.type === 'number' ? list.map(Number).filter((n) => Number.isFinite(n)) : list);
-    return field.values ? (
-      <Select mode="multiple" style={{ minWidth: 180 }} value={values} onChange={(list: string[]) => onChange(list)} options={field.values.map((v) => ({ value: v, label: valueLabel(v) }))} />
-    ) : (
-      <Select mode="tags" style={{ minWidth: 180 }} placeholder={t('segments.values')} value={values} open={false} onChange={(list: string[]) => onChange(toValue(list))} tokenSeparators={[',', ' ']} />
-    );
-  }
-  if (field.values) {
-    return (
-      <Select style={{ width: 180 }} value={draft.value as string | undefined} onChange={(v: string) => onChange(v)} options={field.values.map((v) => ({ value: v, label: valueLabel(v) }))} />
-    );
-  }
-  if (field.type === 'number') {
-    return <InputNumber style={{ width: 180 }} value={draft.value as number | undefined} onChange={(v) => onChange(v ?? undefined)} />;
-  }
-  return <Input style={{ width: 180 }} value={draft.value as string | undefined} onChange={(e) => onChange(e.target.value)} />;
-}
+const blank = () => newGroup('all', [newCondition('field')]);
 
 function PreviewCard({ preview, loading, error, hint }: { preview: SegmentPreview | undefined; loading: boolean; error: ApiError | undefined; hint: string | null }) {
   const { t, label, name } = useLabels();
@@ -159,23 +82,22 @@ function PreviewCard({ preview, loading, error, hint }: { preview: SegmentPrevie
 }
 
 export default function SegmentsPage() {
-  const { t, english } = useLabels();
+  const { t } = useLabels();
   const { can } = useAuth();
   const { message } = AntApp.useApp();
   const fieldsLoaded = useSegmentFields();
   const saved = useSegments();
-  const [combinator, setCombinator] = useState<Combinator>('all');
-  const [drafts, setDrafts] = useState<Draft[]>(() => [newDraft()]);
+  const [root, setRoot] = useState<GroupNode>(blank);
+  const [editing, setEditing] = useState<SavedSegment | null>(null);
   const [segmentName, setSegmentName] = useState('');
+  const [description, setDescription] = useState('');
   const [saving, setSaving] = useState(false);
   const [preview, setPreview] = useState<{ data?: SegmentPreview; error?: ApiError; loading: boolean }>({ loading: false });
 
   const fields = useMemo(() => new Map((fieldsLoaded.data ?? []).map((f) => [f.name, f])), [fieldsLoaded.data]);
-  const conditions = drafts.map((d) => toCondition(d, d.field ? fields.get(d.field) : undefined));
-  const complete = drafts.length > 0 && conditions.every((c) => c !== null);
-  const filter: SegmentFilter | null = complete ? (combinator === 'all' ? { all: conditions as FieldCondition[] } : { any: conditions as FieldCondition[] }) : null;
+  const filter = filterOf(root, fields) as SegmentFilter | null;
   const filterKey = filter ? JSON.stringify(filter) : null;
-  const hint = drafts.length === 0 ? t('segments.noConditions') : !complete ? t('segments.incomplete') : null;
+  const hint = conditionCount(root) === 0 ? t('segments.noConditions') : !filter ? t('segments.incomplete') : null;
 
   useEffect(() => {
     if (!filterKey) return;
@@ -195,20 +117,22 @@ export default function SegmentsPage() {
     };
   }, [filterKey]);
 
-  const change = (key: number, patch: Partial<Draft>) => setDrafts((list) => list.map((d) => (d.key === key ? { ...d, ...patch } : d)));
+  const startNew = () => {
+    setEditing(null);
+    setRoot(blank());
+    setSegmentName('');
+    setDescription('');
+  };
 
-  const fieldOptions = (['profile', 'usage', 'contact'] as const).map((group) => ({
-    label: t(`segments.group.${group}`),
-    options: (fieldsLoaded.data ?? []).filter((f) => f.group === group).map((f) => ({ value: f.name, label: english ? f.labelEn : f.labelZh })),
-  }));
-
-  const save = async () => {
+  const save = async (asNew: boolean) => {
     if (!filter) return;
     setSaving(true);
     try {
-      const segment = await saveSegment(segmentName.trim(), filter);
+      const name = segmentName.trim();
+      const text = description.trim() || undefined;
+      const segment = editing && !asNew ? await updateSegment(editing.segmentId, name, filter, text) : await saveSegment(name, filter, text);
       void message.success(t('segments.saved', { name: segment.name }));
-      setSegmentName('');
+      setEditing(segment);
       saved.reload();
     } catch (e) {
       void message.error(describeError(e));
@@ -218,79 +142,84 @@ export default function SegmentsPage() {
   };
 
   const load = (segment: SavedSegment) => {
-    const loaded = toDrafts(segment.filter);
-    if (!loaded) {
+    const tree = treeOf(segment.filter);
+    if (!tree) {
       void message.warning(t('segments.notLoadable'));
       return;
     }
-    setCombinator(loaded.combinator);
-    setDrafts(loaded.drafts);
+    setRoot(tree);
+    setEditing(segment);
+    setSegmentName(segment.name);
+    setDescription(segment.description ?? '');
   };
+
+  const remove = async (segment: SavedSegment) => {
+    try {
+      await deleteSegment(segment.segmentId);
+      void message.success(t('segments.deleted', { name: segment.name }));
+      if (editing?.segmentId === segment.segmentId) startNew();
+      saved.reload();
+    } catch (e) {
+      void message.error(describeError(e));
+    }
+  };
+
+  const nameClash = !editing || segmentName.trim() !== editing.name ? (saved.data ?? []).some((s) => s.name === segmentName.trim()) : false;
 
   return (
     <>
       <PageHeader title={t('segments.title')} />
       <ErrorAlert error={fieldsLoaded.error} onRetry={fieldsLoaded.reload} />
       <Row gutter={[16, 16]}>
-        <Col xs={24} xl={13}>
-          <Card title={t('segments.builder')} size="small" loading={fieldsLoaded.loading && !fieldsLoaded.data}>
-            <Space direction="vertical" style={{ width: '100%' }} size="middle">
-              <Space>
-                <span>{t('segments.match')}</span>
-                <Radio.Group
-                  value={combinator}
-                  onChange={(e) => setCombinator(e.target.value as Combinator)}
-                  optionType="button"
-                  options={[
-                    { value: 'all', label: t('segments.matchAll') },
-                    { value: 'any', label: t('segments.matchAny') },
-                  ]}
-                />
-              </Space>
-              {drafts.map((draft) => {
-                const field = draft.field ? fields.get(draft.field) : undefined;
-                return (
-                  <Space key={draft.key} wrap align="start" data-testid="segment-condition">
-                    <Select
-                      showSearch
-                      optionFilterProp="label"
-                      placeholder={t('segments.field')}
-                      style={{ width: 190 }}
-                      value={draft.field}
-                      options={fieldOptions}
-                      onChange={(value: string) => {
-                        const next = fields.get(value);
-                        change(draft.key, { field: value, op: next?.ops[0], value: undefined });
-                      }}
-                    />
-                    <Select
-                      placeholder={t('segments.operator')}
-                      style={{ width: 120 }}
-                      value={draft.op}
-                      disabled={!field}
-                      options={(field?.ops ?? []).map((op) => ({ value: op, label: t(`segments.op.${op}`) }))}
-                      onChange={(op: ComparisonOp) => change(draft.key, { op, value: undefined })}
-                    />
-                    {field && <ValueInput field={field} draft={draft} onChange={(value) => change(draft.key, { value })} />}
-                    <Button icon={<DeleteOutlined />} aria-label={t('segments.remove')} onClick={() => setDrafts((list) => list.filter((d) => d.key !== draft.key))} />
-                  </Space>
-                );
-              })}
-              <Button type="dashed" icon={<PlusOutlined />} onClick={() => setDrafts((list) => [...list, newDraft()])} block>
-                {t('segments.addCondition')}
+        <Col xs={24} xl={15}>
+          <Card
+            title={editing ? <span data-testid="segment-editing">{t('segments.editing', { name: editing.name })}</span> : t('segments.builder')}
+            size="small"
+            loading={fieldsLoaded.loading && !fieldsLoaded.data}
+            extra={
+              <Button size="small" icon={<FileAddOutlined />} onClick={startNew} data-testid="segment-new">
+                {t('segments.new')}
               </Button>
+            }
+          >
+            <Space direction="vertical" style={{ width: '100%' }} size="middle">
+              <FilterEditor root={root} onChange={setRoot} fields={fieldsLoaded.data ?? []} />
               {can('segments.write') && (
-                <Space.Compact style={{ width: '100%' }}>
-                  <Input placeholder={t('segments.namePlaceholder')} value={segmentName} maxLength={100} onChange={(e) => setSegmentName(e.target.value)} aria-label={t('segments.name')} />
-                  <Button type="primary" loading={saving} disabled={!filter || !segmentName.trim()} onClick={save}>
-                    {t('segments.save')}
-                  </Button>
-                </Space.Compact>
+                <Space direction="vertical" style={{ width: '100%' }}>
+                  <Input
+                    placeholder={t('segments.namePlaceholder')}
+                    value={segmentName}
+                    maxLength={100}
+                    onChange={(e) => setSegmentName(e.target.value)}
+                    aria-label={t('segments.name')}
+                    status={nameClash ? 'warning' : undefined}
+                    data-testid="segment-name"
+                  />
+                  {nameClash && <Typography.Text type="warning">{t('segments.nameTaken')}</Typography.Text>}
+                  <Input.TextArea
+                    placeholder={t('segments.descriptionPlaceholder')}
+                    value={description}
+                    maxLength={1000}
+                    autoSize={{ minRows: 1, maxRows: 4 }}
+                    onChange={(e) => setDescription(e.target.value)}
+                    aria-label={t('segments.description')}
+                  />
+                  <Space>
+                    <Button type="primary" loading={saving} disabled={!filter || !segmentName.trim()} onClick={() => save(false)} data-testid="segment-save">
+                      {editing ? t('segments.saveChanges') : t('segments.save')}
+                    </Button>
+                    {editing && (
+                      <Button loading={saving} disabled={!filter || !segmentName.trim()} onClick={() => save(true)} data-testid="segment-save-new">
+                        {t('segments.saveAsNew')}
+                      </Button>
+                    )}
+                  </Space>
+                </Space>
               )}
             </Space>
           </Card>
         </Col>
-        <Col xs={24} xl={11}>
+        <Col xs={24} xl={9}>
           <PreviewCard preview={hint ? undefined : preview.data} loading={preview.loading} error={hint ? undefined : preview.error} hint={hint} />
         </Col>
         <Col span={24}>
@@ -303,18 +232,37 @@ export default function SegmentsPage() {
               dataSource={saved.data ?? []}
               locale={{ emptyText: t('common.empty') }}
               pagination={{ pageSize: 10, hideOnSinglePage: true }}
+              data-testid="saved-segments"
               columns={[
-                { title: t('segments.name'), dataIndex: 'name' },
+                {
+                  title: t('segments.name'),
+                  dataIndex: 'name',
+                  sorter: (a, b) => a.name.localeCompare(b.name),
+                  render: (name: string, s) => (
+                    <Space>
+                      {name}
+                      {editing?.segmentId === s.segmentId && <Tag color="blue">{t('segments.open')}</Tag>}
+                    </Space>
+                  ),
+                },
+                { title: t('segments.description'), dataIndex: 'description', ellipsis: true, render: (d: string | null) => d ?? '' },
                 { title: t('segments.createdBy'), dataIndex: 'createdBy' },
-                { title: t('segments.updatedAt'), dataIndex: 'updatedAt' },
+                { title: t('segments.updatedAt'), dataIndex: 'updatedAt', sorter: (a, b) => a.updatedAt.localeCompare(b.updatedAt), defaultSortOrder: 'descend' },
                 {
                   title: '',
-                  key: 'load',
+                  key: 'actions',
                   align: 'right',
                   render: (_, segment) => (
-                    <Button size="small" onClick={() => load(segment)}>
-                      {t('segments.load')}
-                    </Button>
+                    <Space>
+                      <Button size="small" onClick={() => load(segment)} data-testid={`segment-load-${segment.segmentId}`}>
+                        {t('segments.load')}
+                      </Button>
+                      {can('segments.write') && (
+                        <Popconfirm title={t('segments.confirmDelete', { name: segment.name })} onConfirm={() => remove(segment)} okText={t('segments.delete')}>
+                          <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('segments.delete')} data-testid={`segment-delete-${segment.segmentId}`} />
+                        </Popconfirm>
+                      )}
+                    </Space>
                   ),
                 },
               ]}

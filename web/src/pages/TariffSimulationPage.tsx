@@ -504,7 +504,7 @@ function Results({ run, labels }: { run: TariffRun; labels: Labels }) {
   const saveAsSegment = async () => {
     setSavingSegment(true);
     try {
-      const segment = await saveSegment(t('tariff.segmentName', { run: run.runId, name: run.name }), { tariffRecommended: { runId: run.runId } } as never);
+      const segment = await saveSegment(t('tariff.segmentName', { run: run.runId, name: run.name }), { tariffRecommended: { runId: run.runId } });
       void message.success(t('tariff.segmentSaved', { name: segment.name }));
     } catch (e) {
       void message.error(describeError(e));

@@ -1,0 +1,513 @@
+// The segment builder's editor: groups matching all or any of their conditions, nested at will,
+// each group or condition negatable, and a row per condition of any kind the segment language
+// has (a profile/usage/contact field, a product held, contacts, browsing, a model score, a tariff
+// run's recommendation, a diversion campaign's outcome), with pickers fed by the API.
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { AutoComplete, Button, Checkbox, Dropdown, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
+import { ApartmentOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { webSites } from '../api/analytics.ts';
+import { useCampaigns, type CampaignSummary } from '../api/campaigns.ts';
+import { useApi } from '../api/client.ts';
+import { useAllModelRuns, useScoreLabels, type ModelRun } from '../api/models.ts';
+import { useChannels, useProducts, type Channel, type Product } from '../api/platform.ts';
+import type { SegmentField } from '../api/segments.ts';
+import type { TariffRun } from '../api/tariffs.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { useLabels } from '../i18n/labels.ts';
+import {
+  addChild,
+  conditionKinds,
+  diversionOutcomes,
+  newCondition,
+  newGroup,
+  scoreOps,
+  updateNode,
+  type ComparisonOp,
+  type ConditionKind,
+  type ConditionNode,
+  type GroupNode,
+  type Params,
+  type TreeNode,
+} from './filterTree.ts';
+
+/** What the pickers choose from, loaded once for the whole editor. */
+interface Pickers {
+  fields: SegmentField[];
+  products: Product[];
+  channels: Channel[];
+  modelRuns: ModelRun[];
+  tariffRuns: TariffRun[];
+  diversionCampaigns: CampaignSummary[];
+}
+
+const PickerContext = createContext<Pickers>({ fields: [], products: [], channels: [], modelRuns: [], tariffRuns: [], diversionCampaigns: [] });
+
+const contactTypes = ['consultation', 'complaint', 'transaction', 'marketing', 'care', 'browse'] as const;
+
+/** The codes under a translation group (e.g. 'business', 'contactPoints.topic'), for pickers and suggestions. */
+function useCodes(group: string): string[] {
+  const { i18n } = useTranslation();
+  return useMemo(() => {
+    let node: unknown = i18n.getResourceBundle(i18n.language, 'translation');
+    for (const part of group.split('.')) node = (node as Record<string, unknown> | undefined)?.[part];
+    return Object.keys((node as Record<string, string> | undefined) ?? {});
+  }, [i18n, i18n.language, group]);
+}
+
+function FieldValueInput({ field, op, value, onChange }: { field: SegmentField; op: ComparisonOp | undefined; value: unknown; onChange: (value: unknown) => void }) {
+  const { t, label } = useLabels();
+  if (!op || op === 'isTrue' || op === 'isFalse') return null;
+  const valueLabel = (v: string) => label(field.name, v);
+  if (op === 'between') {
+    // a half-filled range keeps NaN in the empty end; the model waits for both
+    const [low, high] = (Array.isArray(value) ? value : [NaN, NaN]).map((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
+    const set = (l: number | null | undefined, h: number | null | undefined) => onChange([l ?? NaN, h ?? NaN]);
+    return (
+      <Space.Compact>
+        <InputNumber placeholder={t('segments.low')} value={low} onChange={(v) => set(v, high)} style={{ width: 90 }} />
+        <InputNumber placeholder={t('segments.high')} value={high} onChange={(v) => set(low, v)} style={{ width: 90 }} />
+      </Space.Compact>
+    );
+  }
+  if (op === 'in' || op === 'notIn') {
+    const values = Array.isArray(value) ? value.map(String) : [];
+    const toValue = (list: string[]) => (field.type === 'number' ? list.map(Number).filter((n) => Number.isFinite(n)) : list);
+    return field.values ? (
+      <Select mode="multiple" style={{ minWidth: 180 }} value={values} onChange={(list: string[]) => onChange(list)} options={field.values.map((v) => ({ value: v, label: valueLabel(v) }))} />
+    ) : (
+      <Select mode="tags" style={{ minWidth: 180 }} placeholder={t('segments.values')} value={values} open={false} onChange={(list: string[]) => onChange(toValue(list))} tokenSeparators={[',', ' ']} />
+    );
+  }
+  if (field.values) {
+    return <Select style={{ width: 180 }} value={value as string | undefined} onChange={(v: string) => onChange(v)} options={field.values.map((v) => ({ value: v, label: valueLabel(v) }))} />;
+  }
+  if (field.type === 'number') return <InputNumber style={{ width: 180 }} value={value as number | undefined} onChange={(v) => onChange(v ?? undefined)} />;
+  return <Input style={{ width: 180 }} value={value as string | undefined} onChange={(e) => onChange(e.target.value)} />;
+}
+
+function FieldInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t, english } = useLabels();
+  const { fields } = useContext(PickerContext);
+  const field = fields.find((f) => f.name === params.field);
+  const options = (['profile', 'usage', 'contact'] as const).map((group) => ({
+    label: t(`segments.group.${group}`),
+    options: fields.filter((f) => f.group === group).map((f) => ({ value: f.name, label: english ? f.labelEn : f.labelZh })),
+  }));
+  return (
+    <>
+      <Select
+        showSearch
+        optionFilterProp="label"
+        placeholder={t('segments.field')}
+        style={{ width: 190 }}
+        value={params.field as string | undefined}
+        options={options}
+        onChange={(name: string) => set({ field: name, op: fields.find((f) => f.name === name)?.ops[0], value: undefined })}
+        data-testid="condition-field"
+      />
+      <Select
+        placeholder={t('segments.operator')}
+        style={{ width: 120 }}
+        value={params.op as ComparisonOp | undefined}
+        disabled={!field}
+        options={(field?.ops ?? []).map((op) => ({ value: op, label: t(`segments.op.${op}`) }))}
+        onChange={(op: ComparisonOp) => set({ op, value: undefined })}
+        data-testid="condition-op"
+      />
+      {field && <FieldValueInput field={field} op={params.op as ComparisonOp | undefined} value={params.value} onChange={(value) => set({ value })} />}
+    </>
+  );
+}
+
+/** "within N days, at least M times": the window of the contacted and browsed conditions. */
+function WindowInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t } = useLabels();
+  return (
+    <>
+      <InputNumber
+        addonBefore={t('segments.withinDays')}
+        addonAfter={t('segments.days')}
+        min={1}
+        max={366}
+        precision={0}
+        style={{ width: 220 }}
+        value={params.withinDays as number | undefined}
+        onChange={(v) => set({ withinDays: v ?? undefined })}
+        data-testid="condition-within-days"
+      />
+      <InputNumber
+        addonBefore={t('segments.atLeast')}
+        addonAfter={t('segments.times')}
+        min={1}
+        max={1000}
+        precision={0}
+        placeholder="1"
+        style={{ width: 180 }}
+        value={params.atLeast as number | undefined}
+        onChange={(v) => set({ atLeast: v ?? undefined })}
+        data-testid="condition-at-least"
+      />
+    </>
+  );
+}
+
+function BusinessInput({ value, onChange, testId }: { value: unknown; onChange: (v: string | undefined) => void; testId: string }) {
+  const { t, label } = useLabels();
+  const codes = useCodes('business');
+  return (
+    <AutoComplete
+      allowClear
+      style={{ width: 200 }}
+      placeholder={t('segments.business')}
+      value={value as string | undefined}
+      options={codes.map((c) => ({ value: c, label: `${label('business', c)} (${c})` }))}
+      filterOption={(input, option) => String(option?.label ?? '').toLowerCase().includes(input.toLowerCase())}
+      onChange={(v: string) => onChange(v || undefined)}
+      data-testid={testId}
+    />
+  );
+}
+
+function ContactedInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t, label, name } = useLabels();
+  const { channels } = useContext(PickerContext);
+  return (
+    <>
+      <WindowInputs params={params} set={set} />
+      <Select
+        allowClear
+        placeholder={t('segments.anyType')}
+        style={{ width: 140 }}
+        value={params.type as string | undefined}
+        options={contactTypes.map((c) => ({ value: c, label: label('contactType', c) }))}
+        onChange={(type?: string) => set({ type })}
+        data-testid="condition-contact-type"
+      />
+      <Select
+        allowClear
+        placeholder={t('segments.anyChannel')}
+        style={{ width: 160 }}
+        value={params.channelId as string | undefined}
+        options={channels.map((c) => ({ value: c.channelId, label: name(c.nameZh, c.nameEn) }))}
+        onChange={(channelId?: string) => set({ channelId })}
+        data-testid="condition-channel"
+      />
+      <BusinessInput value={params.business} onChange={(business) => set({ business })} testId="condition-business" />
+    </>
+  );
+}
+
+function BrowsedInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t, label } = useLabels();
+  return (
+    <>
+      <WindowInputs params={params} set={set} />
+      <Select
+        allowClear
+        placeholder={t('segments.anySite')}
+        style={{ width: 150 }}
+        value={params.site as string | undefined}
+        options={webSites.map((s) => ({ value: s, label: label('business', s) }))}
+        onChange={(site?: string) => set({ site })}
+        data-testid="condition-site"
+      />
+      <TopicSelect value={params.topic} onChange={(topic) => set({ topic })} />
+      <Input
+        allowClear
+        placeholder={t('segments.page')}
+        style={{ width: 160 }}
+        value={params.page as string | undefined}
+        onChange={(e) => set({ page: e.target.value || undefined })}
+        data-testid="condition-page"
+      />
+    </>
+  );
+}
+
+function TopicSelect({ value, onChange }: { value: unknown; onChange: (topic: string | undefined) => void }) {
+  const { t } = useLabels();
+  const topics = useCodes('contactPoints.topic');
+  return (
+    <Select
+      allowClear
+      placeholder={t('segments.anyTopic')}
+      style={{ width: 150 }}
+      value={value as string | undefined}
+      options={topics.map((x) => ({ value: x, label: t(`contactPoints.topic.${x}`) }))}
+      onChange={(topic?: string) => onChange(topic)}
+      data-testid="condition-topic"
+    />
+  );
+}
+
+function HoldsInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t, label, name } = useLabels();
+  const { products } = useContext(PickerContext);
+  const kinds = ['vas', 'offer', 'tariff_plan'] as const;
+  return (
+    <Select
+      showSearch
+      optionFilterProp="label"
+      placeholder={t('segments.product')}
+      style={{ width: 260 }}
+      value={params.productId as string | undefined}
+      options={kinds.map((k) => ({
+        label: label('productKind', k),
+        options: products.filter((p) => p.kind === k).map((p) => ({ value: p.productId, label: `${name(p.nameZh, p.nameEn)} (${p.productId})` })),
+      }))}
+      onChange={(productId: string) => set({ productId })}
+      data-testid="condition-product"
+    />
+  );
+}
+
+function ScoreLabelSelect({ runId, value, onChange }: { runId: number | undefined; value: unknown; onChange: (label: string | undefined) => void }) {
+  const { t } = useLabels();
+  const labels = useScoreLabels(runId ?? null);
+  const named = (labels.data ?? []).filter((l) => l.label !== '');
+  if (named.length === 0 && !value) return null;
+  return (
+    <Select
+      showSearch
+      placeholder={t('segments.scoreLabel')}
+      style={{ width: 170 }}
+      value={value as string | undefined}
+      loading={labels.loading}
+      options={named.map((l) => ({ value: l.label, label: `${l.label} · ${t('segments.scoredCustomers', { n: l.customers })}` }))}
+      onChange={(label: string) => onChange(label)}
+      data-testid="condition-score-label"
+    />
+  );
+}
+
+function ModelScoreInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t } = useLabels();
+  const { modelRuns } = useContext(PickerContext);
+  const runId = params.runId as number | undefined;
+  const op = params.op as string | undefined;
+  const value = params.value;
+  return (
+    <>
+      <Select
+        showSearch
+        optionFilterProp="label"
+        placeholder={t('segments.modelRun')}
+        style={{ width: 280 }}
+        value={runId}
+        options={modelRuns.map((r) => ({ value: r.runId, label: `#${r.runId} ${t(`models.kind.${r.model}`, { defaultValue: r.model })} · ${r.target} v${r.version}` }))}
+        onChange={(id: number) => set({ runId: id, label: undefined })}
+        data-testid="condition-model-run"
+      />
+      <ScoreLabelSelect runId={runId} value={params.label} onChange={(label) => set({ label })} />
+      <Select
+        style={{ width: 110 }}
+        placeholder={t('segments.operator')}
+        value={op}
+        options={scoreOps.map((o) => ({ value: o, label: t(`segments.op.${o}`) }))}
+        onChange={(o: string) => set({ op: o, value: o === 'between' ? [NaN, NaN] : undefined })}
+        data-testid="condition-score-op"
+      />
+      {op === 'between' ? (
+        <Space.Compact>
+          {[0, 1].map((i) => {
+            const pair = Array.isArray(value) ? value : [NaN, NaN];
+            const shown = typeof pair[i] === 'number' && Number.isFinite(pair[i]) ? (pair[i] as number) : null;
+            return (
+              <InputNumber
+                key={i}
+                min={0}
+                max={100}
+                placeholder={t(i === 0 ? 'segments.low' : 'segments.high')}
+                style={{ width: 80 }}
+                value={shown}
+                onChange={(v) => set({ value: pair.map((x, j) => (j === i ? (v ?? NaN) : x)) })}
+              />
+            );
+          })}
+        </Space.Compact>
+      ) : (
+        <InputNumber min={0} max={100} placeholder="0–100" style={{ width: 90 }} value={value as number | undefined} onChange={(v) => set({ value: v ?? undefined })} data-testid="condition-score" />
+      )}
+    </>
+  );
+}
+
+function TariffInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t } = useLabels();
+  const { tariffRuns } = useContext(PickerContext);
+  const run = tariffRuns.find((r) => r.runId === params.runId);
+  return (
+    <>
+      <Select
+        showSearch
+        optionFilterProp="label"
+        placeholder={t('segments.tariffRun')}
+        style={{ width: 260 }}
+        value={params.runId as number | undefined}
+        options={tariffRuns.map((r) => ({ value: r.runId, label: `#${r.runId} ${r.name}` }))}
+        onChange={(runId: number) => set({ runId, planId: undefined })}
+        data-testid="condition-tariff-run"
+      />
+      <Select
+        allowClear
+        placeholder={t('segments.anyBestPlan')}
+        style={{ width: 180 }}
+        value={params.planId as string | undefined}
+        options={(run?.planIds ?? []).map((p) => ({ value: p, label: p }))}
+        onChange={(planId?: string) => set({ planId })}
+        data-testid="condition-tariff-plan"
+      />
+    </>
+  );
+}
+
+function DiversionInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+  const { t } = useLabels();
+  const { diversionCampaigns } = useContext(PickerContext);
+  return (
+    <>
+      <Select
+        showSearch
+        optionFilterProp="label"
+        placeholder={t('segments.diversionCampaign')}
+        style={{ width: 240 }}
+        value={params.campaignId as number | undefined}
+        options={diversionCampaigns.map((c) => ({ value: c.campaignId, label: `#${c.campaignId} ${c.name}` }))}
+        onChange={(campaignId: number) => set({ campaignId })}
+        data-testid="condition-diversion-campaign"
+      />
+      <Select
+        mode="multiple"
+        placeholder={t('segments.secondRoundDefault')}
+        style={{ minWidth: 200 }}
+        value={(params.outcomes as string[] | undefined) ?? []}
+        options={diversionOutcomes.map((o) => ({ value: o, label: t(`campaign.diversion.${o}`) }))}
+        onChange={(outcomes: string[]) => set({ outcomes })}
+        data-testid="condition-diversion-outcomes"
+      />
+      <BusinessInput value={params.business} onChange={(business) => set({ business })} testId="condition-diversion-business" />
+    </>
+  );
+}
+
+const inputsOf: Record<ConditionKind, (props: { params: Params; set: (patch: Params) => void }) => ReactNode> = {
+  field: FieldInputs,
+  holds: HoldsInputs,
+  contacted: ContactedInputs,
+  browsed: BrowsedInputs,
+  modelScore: ModelScoreInputs,
+  tariffRecommended: TariffInputs,
+  diversion: DiversionInputs,
+};
+
+interface NodeProps<N extends TreeNode> {
+  node: N;
+  change: (key: number, fn: (node: TreeNode) => TreeNode | null) => void;
+  add: (group: number, child: TreeNode) => void;
+}
+
+function ConditionRow({ node, change }: NodeProps<ConditionNode>) {
+  const { t } = useLabels();
+  const Inputs = inputsOf[node.kind];
+  const set = (patch: Params) => change(node.key, (n) => ({ ...(n as ConditionNode), params: { ...(n as ConditionNode).params, ...patch } }));
+  return (
+    <div data-testid="segment-condition" data-kind={node.kind} style={{ display: 'flex', gap: 8, alignItems: 'flex-start' }}>
+      <Select
+        style={{ width: 150, flex: 'none' }}
+        value={node.kind}
+        options={conditionKinds.map((k) => ({ value: k, label: t(`segments.kind.${k}`) }))}
+        onChange={(kind: ConditionKind) => change(node.key, () => ({ ...newCondition(kind), key: node.key, negated: node.negated }))}
+        data-testid="condition-kind"
+      />
+      <Checkbox style={{ flex: 'none', paddingTop: 5 }} checked={node.negated} onChange={(e) => change(node.key, (n) => ({ ...n, negated: e.target.checked }))} data-testid="condition-not">
+        {t('segments.not')}
+      </Checkbox>
+      <Space wrap size={[8, 8]} style={{ flex: 1 }}>
+        <Inputs params={node.params} set={set} />
+      </Space>
+      <Button style={{ flex: 'none' }} icon={<DeleteOutlined />} aria-label={t('segments.remove')} onClick={() => change(node.key, () => null)} />
+    </div>
+  );
+}
+
+function GroupBox({ node, change, add, root }: NodeProps<GroupNode> & { root: boolean }) {
+  const { t } = useLabels();
+  return (
+    <div data-testid="segment-group" style={root ? undefined : { borderLeft: '3px solid #91caff', paddingLeft: 12 }}>
+      <Space direction="vertical" style={{ width: '100%' }} size="small">
+        <Space wrap>
+          {!root && (
+            <Checkbox checked={node.negated} onChange={(e) => change(node.key, (n) => ({ ...n, negated: e.target.checked }))} data-testid="group-not">
+              {t('segments.not')}
+            </Checkbox>
+          )}
+          <span>{t(root ? 'segments.match' : 'segments.groupMatch')}</span>
+          <Radio.Group
+            value={node.combinator}
+            onChange={(e) => change(node.key, (n) => ({ ...(n as GroupNode), combinator: e.target.value }))}
+            optionType="button"
+            size="small"
+            options={[
+              { value: 'all', label: t('segments.matchAll') },
+              { value: 'any', label: t('segments.matchAny') },
+            ]}
+          />
+          {!root && <Button size="small" icon={<DeleteOutlined />} aria-label={t('segments.removeGroup')} onClick={() => change(node.key, () => null)} />}
+        </Space>
+        {node.children.length === 0 && <Typography.Text type="secondary">{t('segments.emptyGroup')}</Typography.Text>}
+        {node.children.map((child) =>
+          child.kind === 'group' ? <GroupBox key={child.key} node={child} change={change} add={add} root={false} /> : <ConditionRow key={child.key} node={child} change={change} add={add} />,
+        )}
+        <Space wrap>
+          <Dropdown
+            menu={{
+              items: conditionKinds.map((k) => ({ key: k, label: <span data-testid={`add-${k}`}>{t(`segments.kind.${k}`)}</span> })),
+              onClick: ({ key }) => add(node.key, newCondition(key as ConditionKind)),
+            }}
+          >
+            <Button size="small" type="dashed" icon={<PlusOutlined />} data-testid="add-condition">
+              {t('segments.addCondition')}
+            </Button>
+          </Dropdown>
+          <Button size="small" type="dashed" icon={<ApartmentOutlined />} onClick={() => add(node.key, newGroup('any', [newCondition('field')]))} data-testid="add-group">
+            {t('segments.addGroup')}
+          </Button>
+        </Space>
+      </Space>
+    </div>
+  );
+}
+
+/** The pickers' lists, each loaded only where the user may read it. */
+function usePickers(fields: SegmentField[]): Pickers {
+  const { can } = useAuth();
+  const products = useProducts();
+  const channels = useChannels();
+  const modelRuns = useAllModelRuns(can('models.read'));
+  const tariffRuns = useApi<{ items: TariffRun[] }>(can('tariffs.read') ? '/api/tariffs/runs' : null, { pageSize: 200 });
+  const campaigns = useCampaigns({ category: 'diversion', pageSize: 200 });
+  return useMemo(
+    () => ({
+      fields,
+      products: products.data ?? [],
+      channels: channels.data ?? [],
+      // runs trained on a file score row numbers, not subscribers
+      modelRuns: (modelRuns.data?.items ?? []).filter((r) => r.status === 'succeeded' && !r.target.startsWith('file:')),
+      tariffRuns: (tariffRuns.data?.items ?? []).filter((r) => r.status === 'succeeded'),
+      diversionCampaigns: campaigns.data?.items ?? [],
+    }),
+    [fields, products.data, channels.data, modelRuns.data, tariffRuns.data, campaigns.data],
+  );
+}
+
+export function FilterEditor({ root, onChange, fields }: { root: GroupNode; onChange: (root: GroupNode) => void; fields: SegmentField[] }) {
+  const pickers = usePickers(fields);
+  const change = (key: number, fn: (node: TreeNode) => TreeNode | null) => onChange(updateNode(root, key, fn));
+  const add = (group: number, child: TreeNode) => onChange(addChild(root, group, child));
+  return (
+    <PickerContext.Provider value={pickers}>
+      <GroupBox node={root} change={change} add={add} root />
+    </PickerContext.Provider>
+  );
+}
