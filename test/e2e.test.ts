@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoCandidatePlans } from '../src/demo/plans.ts';
 
@@ -390,6 +390,97 @@ describe('the console in a browser', () => {
     expect(await page.getByTestId('menu-overview').textContent()).toBe('Overview');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
   });
+
+  it('builds a segment of nested and negated conditions of several kinds, saves it, loads it back, changes it and deletes it', async () => {
+    await page.goto(`${baseUrl}/segments`);
+    const rows = page.getByTestId('segment-condition');
+    const root = page.getByTestId('segment-group').first();
+    await rows.first().waitFor();
+    /** Picks an option of a Select inside `scope` (the rows repeat the same test ids). */
+    const pick = async (scope: Locator, testId: string, optionLabel: string, typed?: string) => {
+      await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
+      await scope.getByTestId(testId).click();
+      if (typed) await page.keyboard.type(typed);
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
+      await scope.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
+    };
+    const addCondition = async (group: Locator, kind: string) => {
+      const before = await rows.count();
+      await group.getByTestId('add-condition').last().hover();
+      await page.locator('.ant-dropdown:visible').getByTestId(`add-${kind}`).click();
+      await expect.poll(() => rows.count()).toBe(before + 1);
+    };
+
+    // age at least 30, and not a complainer of the last 90 days
+    await pick(rows.nth(0), 'condition-field', 'Age', 'Age');
+    await pick(rows.nth(0), 'condition-op', 'at least');
+    await rows.nth(0).locator('.ant-input-number-input').fill('30');
+    await addCondition(root, 'contacted');
+    await rows.nth(1).locator('.ant-input-number-input').first().fill('90');
+    await pick(rows.nth(1), 'condition-contact-type', 'Complaint');
+    await rows.nth(1).locator('.ant-checkbox-wrapper').click();
+    // and, in a group matching any: holds Fetion, or looked at plans on the web in 90 days
+    await root.getByTestId('add-group').last().click();
+    const group = page.getByTestId('segment-group').nth(1);
+    await pick(rows.nth(2), 'condition-kind', 'Holds product');
+    await pick(rows.nth(2), 'condition-product', 'FETION', 'FETION');
+    await addCondition(group, 'browsed');
+    await rows.nth(3).locator('.ant-input-number-input').first().fill('90');
+    await pick(rows.nth(3), 'condition-topic', 'Plans');
+
+    const expected = {
+      all: [
+        { field: 'age', op: 'gte', value: 30 },
+        { not: { contacted: { withinDays: 90, type: 'complaint' } } },
+        { any: [{ holds: { productId: 'FETION' } }, { browsed: { withinDays: 90, topic: 'plan' } }] },
+      ],
+    };
+    const preview = await page.evaluate(async (filter) => {
+      const response = await fetch('/api/segments/preview', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
+        body: JSON.stringify({ filter }),
+      });
+      return (await response.json()) as { count: number; total: number };
+    }, expected);
+    expect(preview.count).toBeGreaterThan(0);
+    expect(preview.count).toBeLessThan(preview.total);
+    await expect.poll(async () => (await page.getByTestId('segment-count').textContent().catch(() => ''))?.replace(/\D/g, '')).toBe(String(preview.count));
+
+    const name = 'Mature non-complainers into Fetion or plans';
+    await page.getByTestId('segment-name').fill(name);
+    const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/segments'));
+    await page.getByTestId('segment-save').click();
+    expect((await created).status()).toBe(201);
+    type Saved = { segmentId: number; name: string; filter: unknown };
+    const saved = (await apiFromPage<Saved[]>(page, '/api/segments')).find((x) => x.name === name)!;
+    expect(saved.filter).toEqual(expected);
+
+    // a new segment empties the builder; loading the saved one brings every condition back
+    await page.getByTestId('segment-new').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await page.getByTestId(`segment-load-${saved.segmentId}`).click();
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await page.getByTestId('segment-editing').textContent()).toContain(name);
+    expect(await rows.evaluateAll((list) => list.map((r) => r.getAttribute('data-kind')))).toEqual(['field', 'contacted', 'holds', 'browsed']);
+    expect(await page.getByTestId('segment-group').count()).toBe(2);
+
+    // complainers too now: the change is saved in place, under the same id
+    await rows.nth(1).locator('.ant-checkbox-wrapper').click();
+    const changed = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith(`/api/segments/${saved.segmentId}`));
+    await page.getByTestId('segment-save').click();
+    expect((await changed).status()).toBe(200);
+    const after = await apiFromPage<Saved[]>(page, '/api/segments');
+    expect(after.filter((x) => x.name === name)).toEqual([expect.objectContaining({ segmentId: saved.segmentId, filter: { all: [expected.all[0], { contacted: { withinDays: 90, type: 'complaint' } }, expected.all[2]] } })]);
+
+    // and deleted after a confirmation
+    await page.getByTestId(`segment-delete-${saved.segmentId}`).click();
+    const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/segments/${saved.segmentId}`));
+    await confirmPopconfirm(page, deleted);
+    expect((await deleted).status()).toBe(204);
+    expect((await apiFromPage<Saved[]>(page, '/api/segments')).some((x) => x.segmentId === saved.segmentId)).toBe(false);
+    await expect.poll(() => rows.count()).toBe(1);
+  }, 90_000);
 });
 
 describe('closed-loop campaigns in the console', () => {
@@ -524,9 +615,14 @@ describe('closed-loop campaigns in the console', () => {
       await page.getByTestId('chart-diversion').locator('canvas').waitFor();
       await page.getByTestId('diversion-second-round').click();
       await page.waitForURL(/\/segments$/);
-      const segments = await apiFromPage<Array<{ name: string; filter: unknown }>>(page, '/api/segments');
+      const segments = await apiFromPage<Array<{ segmentId: number; name: string; filter: unknown }>>(page, '/api/segments');
       const second = segments.find((x) => x.name.includes(`#${c.campaignId}`));
       expect(second?.filter).toEqual({ diversion: { campaignId: c.campaignId } });
+      // the builder shows it as a diversion condition on the campaign, picked by name
+      await page.getByTestId(`segment-load-${second!.segmentId}`).click();
+      const row = page.getByTestId('segment-condition');
+      await expect.poll(() => row.getAttribute('data-kind')).toBe('diversion');
+      await row.locator('[data-testid="condition-diversion-campaign"] .ant-select-selection-item', { hasText: `#${c.campaignId} 缴费分流 E2E` }).waitFor();
     } finally {
       await planner.close();
     }
