@@ -504,7 +504,7 @@ describe('closed-loop campaigns in the console', () => {
       await page.getByTestId('budget-planned-0').fill('5000');
       await next(); // → offers
       await page.getByTestId('offer-add').click();
-      await page.getByTestId('offer-product-0').fill('FETION');
+      await pickOption(page, 'offer-product-0', 'FETION', 'FETION');
       await next(); // → target group: an uploaded list
       await page.getByTestId('target-kind-list').click();
       await page.getByTestId('target-ids').fill(customers.items.map((c) => c.subscriberId).join('\n'));

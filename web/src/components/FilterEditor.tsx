@@ -10,11 +10,12 @@ import { webSites } from '../api/analytics.ts';
 import { useCampaigns, type CampaignSummary } from '../api/campaigns.ts';
 import { useApi } from '../api/client.ts';
 import { useAllModelRuns, useScoreLabels, type ModelRun } from '../api/models.ts';
-import { useChannels, useProducts, type Channel, type Product } from '../api/platform.ts';
+import { useChannels, type Channel } from '../api/platform.ts';
 import type { SegmentField } from '../api/segments.ts';
 import type { TariffRun } from '../api/tariffs.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useLabels } from '../i18n/labels.ts';
+import { ProductSelect } from './ProductSelect.tsx';
 import {
   addChild,
   conditionKinds,
@@ -34,14 +35,13 @@ import {
 /** What the pickers choose from, loaded once for the whole editor. */
 interface Pickers {
   fields: SegmentField[];
-  products: Product[];
   channels: Channel[];
   modelRuns: ModelRun[];
   tariffRuns: TariffRun[];
   diversionCampaigns: CampaignSummary[];
 }
 
-const PickerContext = createContext<Pickers>({ fields: [], products: [], channels: [], modelRuns: [], tariffRuns: [], diversionCampaigns: [] });
+const PickerContext = createContext<Pickers>({ fields: [], channels: [], modelRuns: [], tariffRuns: [], diversionCampaigns: [] });
 
 const contactTypes = ['consultation', 'complaint', 'transaction', 'marketing', 'care', 'browse'] as const;
 
@@ -242,24 +242,8 @@ function TopicSelect({ value, onChange }: { value: unknown; onChange: (topic: st
 }
 
 function HoldsInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
-  const { t, label, name } = useLabels();
-  const { products } = useContext(PickerContext);
-  const kinds = ['vas', 'offer', 'tariff_plan'] as const;
-  return (
-    <Select
-      showSearch
-      optionFilterProp="label"
-      placeholder={t('segments.product')}
-      style={{ width: 260 }}
-      value={params.productId as string | undefined}
-      options={kinds.map((k) => ({
-        label: label('productKind', k),
-        options: products.filter((p) => p.kind === k).map((p) => ({ value: p.productId, label: `${name(p.nameZh, p.nameEn)} (${p.productId})` })),
-      }))}
-      onChange={(productId: string) => set({ productId })}
-      data-testid="condition-product"
-    />
-  );
+  const { t } = useLabels();
+  return <ProductSelect placeholder={t('segments.product')} value={params.productId as string | undefined} onChange={(productId) => set({ productId })} data-testid="condition-product" />;
 }
 
 function ScoreLabelSelect({ runId, value, onChange }: { runId: number | undefined; value: unknown; onChange: (label: string | undefined) => void }) {
@@ -482,7 +466,6 @@ function GroupBox({ node, change, add, root }: NodeProps<GroupNode> & { root: bo
 /** The pickers' lists, each loaded only where the user may read it. */
 function usePickers(fields: SegmentField[]): Pickers {
   const { can } = useAuth();
-  const products = useProducts();
   const channels = useChannels();
   const modelRuns = useAllModelRuns(can('models.read'));
   const tariffRuns = useApi<{ items: TariffRun[] }>(can('tariffs.read') ? '/api/tariffs/runs' : null, { pageSize: 200 });
@@ -490,14 +473,13 @@ function usePickers(fields: SegmentField[]): Pickers {
   return useMemo(
     () => ({
       fields,
-      products: products.data ?? [],
       channels: channels.data ?? [],
       // runs trained on a file score row numbers, not subscribers
       modelRuns: (modelRuns.data?.items ?? []).filter((r) => r.status === 'succeeded' && !r.target.startsWith('file:')),
       tariffRuns: (tariffRuns.data?.items ?? []).filter((r) => r.status === 'succeeded'),
       diversionCampaigns: campaigns.data?.items ?? [],
     }),
-    [fields, products.data, channels.data, modelRuns.data, tariffRuns.data, campaigns.data],
+    [fields, channels.data, modelRuns.data, tariffRuns.data, campaigns.data],
   );
 }
 

@@ -14,6 +14,7 @@ import { useSegments } from '../api/segments.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProductSelect } from '../components/ProductSelect.tsx';
 import { useLabels } from '../i18n/labels.ts';
 
 type Target = NonNullable<CampaignPlan['target']>;
@@ -358,7 +359,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                   {fields.map((f) => (
                     <Card key={f.key} size="small" style={{ marginBottom: 12 }} title={t('campaign.offer.title', { n: f.name + 1 })} extra={removeButton(() => remove(f.name))}>
                       <Form.Item name={[f.name, 'productId']} label={t('campaign.offer.productId')} rules={required(t('campaign.offer.productId'))} extra={t('campaign.offer.productHelp')}>
-                        <Input style={{ width: 240 }} maxLength={64} data-testid={`offer-product-${f.name}`} />
+                        <ProductSelect data-testid={`offer-product-${f.name}`} />
                       </Form.Item>
                       <Form.List name={[f.name, 'scripts']}>
                         {(scripts, ops) => (

@@ -1,7 +1,7 @@
 // 模型 (customer models): each model's runs with their headline metric, newest first, and a form
 // to train a new version (propensity for a product or a saved segment, channel preference, lift).
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Col, Form, Input, InputNumber, Radio, Row, Select, Space, Table, Tabs, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, Form, InputNumber, Radio, Row, Select, Space, Table, Tabs, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface.js';
 import { ExperimentOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { useAuth } from '../auth/AuthProvider.tsx';
 import { JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { ProductSelect } from '../components/ProductSelect.tsx';
 
 const kinds: ModelKind[] = ['propensity', 'channel_preference', 'lift', 'matching_tree'];
 
@@ -72,7 +73,7 @@ function PropensityForm({ onStarted }: { onStarted: (runId: number) => void }) {
   const submit = (values: { productId?: string; segmentId?: number; features?: string[]; lambda?: number; trainShare?: number }) =>
     start(() => {
       const segment = segments.data?.find((s) => s.segmentId === values.segmentId);
-      const label = kind === 'product' ? { productId: values.productId!.trim() } : { filter: segment!.filter, name: segment!.name };
+      const label = kind === 'product' ? { productId: values.productId! } : { filter: segment!.filter, name: segment!.name };
       return trainPropensity({
         label,
         ...(values.features?.length ? { features: values.features } : {}),
@@ -86,8 +87,8 @@ function PropensityForm({ onStarted }: { onStarted: (runId: number) => void }) {
         <Radio.Group value={kind} onChange={(e) => setKind(e.target.value)} options={[{ value: 'product', label: t('models.labelProduct') }, { value: 'segment', label: t('models.labelSegment') }]} />
       </Form.Item>
       {kind === 'product' ? (
-        <Form.Item name="productId" label={t('models.productId')} rules={[{ required: true, whitespace: true }]} extra={t('models.productHelp')}>
-          <Input data-testid="product-id" />
+        <Form.Item name="productId" label={t('models.productId')} rules={[{ required: true }]} extra={t('models.productHelp')}>
+          <ProductSelect data-testid="product-id" />
         </Form.Item>
       ) : (
         <Form.Item name="segmentId" label={t('models.segment')} rules={[{ required: true }]} extra={t('models.segmentHelp')}>
@@ -137,12 +138,12 @@ function ChannelPreferenceForm({ onStarted }: { onStarted: (runId: number) => vo
 function LiftForm({ onStarted }: { onStarted: (runId: number) => void }) {
   const { t } = useTranslation();
   const { busy, start } = useStartTraining(onStarted);
-  const submit = (values: { productId: string; bins: number }) => start(() => trainLift({ productId: values.productId.trim(), bins: values.bins }));
+  const submit = (values: { productId: string; bins: number }) => start(() => trainLift({ productId: values.productId, bins: values.bins }));
   return (
     <Form layout="vertical" onFinish={submit} initialValues={{ productId: 'FETION', bins: 5 }}>
       <Typography.Paragraph type="secondary">{t('models.liftHelp')}</Typography.Paragraph>
-      <Form.Item name="productId" label={t('models.productId')} rules={[{ required: true, whitespace: true }]}>
-        <Input />
+      <Form.Item name="productId" label={t('models.productId')} rules={[{ required: true }]}>
+        <ProductSelect />
       </Form.Item>
       <Form.Item name="bins" label={t('models.bins')}>
         <InputNumber min={2} max={20} />
@@ -157,16 +158,13 @@ function LiftForm({ onStarted }: { onStarted: (runId: number) => void }) {
 function MatchingTreeForm({ onStarted }: { onStarted: (runId: number) => void }) {
   const { t } = useTranslation();
   const { busy, start } = useStartTraining(onStarted);
-  const submit = (values: { products: string; maxDepth: number; minLeafSize: number }) =>
-    start(() => {
-      const products = values.products.split(/[\s,，]+/).filter(Boolean);
-      return trainMatchingTree({ products, maxDepth: values.maxDepth, minLeafSize: values.minLeafSize });
-    });
+  const submit = (values: { products: string[]; maxDepth: number; minLeafSize: number }) =>
+    start(() => trainMatchingTree({ products: values.products, maxDepth: values.maxDepth, minLeafSize: values.minLeafSize }));
   return (
-    <Form layout="vertical" onFinish={submit} initialValues={{ products: 'FETION, ROAM_PACK, NEWS', maxDepth: 4, minLeafSize: 50 }}>
+    <Form layout="vertical" onFinish={submit} initialValues={{ products: ['FETION', 'ROAM_PACK', 'NEWS'], maxDepth: 4, minLeafSize: 50 }}>
       <Typography.Paragraph type="secondary">{t('models.treeHelp')}</Typography.Paragraph>
-      <Form.Item name="products" label={t('models.treeProducts')} rules={[{ required: true, whitespace: true }]}>
-        <Input />
+      <Form.Item name="products" label={t('models.treeProducts')} rules={[{ required: true, type: 'array', min: 1 }]}>
+        <ProductSelect multiple width={360} />
       </Form.Item>
       <Space>
         <Form.Item name="maxDepth" label={t('models.maxDepth')}>

@@ -1,0 +1,38 @@
+// A product picked from the catalogue (GET /api/products) by name or id, grouped by kind: for
+// campaign offers, a segment's "holds" condition and the models' products. Works as a Form control.
+import { Select } from 'antd';
+import { useProducts } from '../api/platform.ts';
+import { useLabels } from '../i18n/labels.ts';
+
+const kinds = ['vas', 'offer', 'tariff_plan'] as const;
+
+interface Props {
+  value?: string | string[];
+  onChange?: (value: string | string[]) => void;
+  multiple?: boolean;
+  placeholder?: string;
+  width?: number;
+  'data-testid'?: string;
+}
+
+export function ProductSelect({ value, onChange, multiple, placeholder, width = 260, 'data-testid': testId }: Props) {
+  const { label, name } = useLabels();
+  const products = useProducts();
+  return (
+    <Select
+      showSearch
+      mode={multiple ? 'multiple' : undefined}
+      optionFilterProp="label"
+      placeholder={placeholder}
+      style={{ minWidth: width }}
+      loading={products.loading}
+      value={value}
+      onChange={onChange}
+      options={kinds.map((k) => ({
+        label: label('productKind', k),
+        options: (products.data ?? []).filter((p) => p.kind === k).map((p) => ({ value: p.productId, label: `${name(p.nameZh, p.nameEn)} (${p.productId})` })),
+      }))}
+      data-testid={testId}
+    />
+  );
+}
