@@ -584,6 +584,47 @@ describe('closed-loop campaigns in the console', () => {
     }
   }, 60_000);
 
+  it("lets a planner target a draft campaign with its own conditions, counted live, and finds them again on reopening", async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(40_000);
+    try {
+      const page = await signIn(context, 'planner');
+      await page.goto(`${baseUrl}/campaigns/new`);
+      await page.getByTestId('campaign-name').fill('关怀老年客户 e2e');
+      await page.getByTestId('campaign-steps').getByText('目标客户').click();
+      await page.getByTestId('target-kind-filter').click();
+      const row = page.getByTestId('segment-condition');
+      await pickOption(page, 'condition-field', '年龄', '年龄');
+      await pickOption(page, 'condition-op', '大于等于');
+      await row.locator('.ant-input-number-input').fill('60');
+      const filter = { all: [{ field: 'age', op: 'gte', value: 60 }] };
+      const preview = await page.evaluate(async (f) => {
+        const response = await fetch('/api/segments/preview', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
+          body: JSON.stringify({ filter: f }),
+        });
+        return ((await response.json()) as { count: number }).count;
+      }, filter);
+      expect(preview).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('filter-count').textContent()).toContain(`${preview} 位客户`);
+
+      const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/campaigns'));
+      await page.getByTestId('campaign-save').click();
+      const campaignId = ((await (await created).json()) as { campaignId: number }).campaignId;
+      const saved = await apiFromPage<{ plan: { target: unknown } }>(page, `/api/campaigns/${campaignId}`);
+      expect(saved.plan.target).toEqual({ kind: 'filter', filter });
+
+      await page.goto(`${baseUrl}/campaigns/${campaignId}/edit`);
+      await page.getByTestId('campaign-steps').getByText('目标客户').click();
+      await page.locator('[data-testid="condition-field"] .ant-select-selection-item', { hasText: '年龄' }).waitFor();
+      expect(await row.locator('.ant-input-number-input').inputValue()).toBe('60');
+      await expect.poll(() => page.getByTestId('filter-count').textContent()).toContain(`${preview} 位客户`);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
   it("shows a diversion campaign's report with where its customers transacted, and saves the second round", async () => {
     const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     planner.setDefaultTimeout(40_000);

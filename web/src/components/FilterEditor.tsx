@@ -2,7 +2,7 @@
 // each group or condition negatable, and a row per condition of any kind the segment language
 // has (a profile/usage/contact field, a product held, contacts, browsing, a model score, a tariff
 // run's recommendation, a diversion campaign's outcome), with pickers fed by the API.
-import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { AutoComplete, Button, Checkbox, Dropdown, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
 import { ApartmentOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -11,15 +11,18 @@ import { useCampaigns, type CampaignSummary } from '../api/campaigns.ts';
 import { useApi } from '../api/client.ts';
 import { useAllModelRuns, useScoreLabels, type ModelRun } from '../api/models.ts';
 import { useChannels, type Channel } from '../api/platform.ts';
-import type { SegmentField } from '../api/segments.ts';
+import type { ApiError } from '../api/client.ts';
+import { previewSegment, type SegmentField, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
 import type { TariffRun } from '../api/tariffs.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { ProductSelect } from './ProductSelect.tsx';
 import {
   addChild,
+  conditionCount,
   conditionKinds,
   diversionOutcomes,
+  filterOf,
   newCondition,
   newGroup,
   scoreOps,
@@ -491,5 +494,59 @@ export function FilterEditor({ root, onChange, fields }: { root: GroupNode; onCh
     <PickerContext.Provider value={pickers}>
       <GroupBox node={root} change={change} add={add} root />
     </PickerContext.Provider>
+  );
+}
+
+/**
+ * The live count and composition of a filter (POST /api/segments/preview), asked 400 ms after the
+ * last change; nothing while the filter is null (incomplete).
+ */
+export function useFilterPreview(filter: SegmentFilter | null): { data?: SegmentPreview; error?: ApiError; loading: boolean } {
+  const [preview, setPreview] = useState<{ data?: SegmentPreview; error?: ApiError; loading: boolean }>({ loading: false });
+  const filterKey = filter ? JSON.stringify(filter) : null;
+  useEffect(() => {
+    if (!filterKey) return;
+    const controller = new AbortController();
+    setPreview((p) => ({ ...p, loading: true }));
+    const timer = setTimeout(() => {
+      previewSegment(JSON.parse(filterKey) as SegmentFilter, controller.signal).then(
+        (data) => setPreview({ data, loading: false }),
+        (error: Error) => {
+          if (error.name !== 'AbortError') setPreview({ error: error as ApiError, loading: false });
+        },
+      );
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [filterKey]);
+  return preview;
+}
+
+/** The editor as a form control (value: the tree) with the live count under it: a campaign's own target conditions. */
+export function FilterField({ value, onChange, fields }: { value?: GroupNode; onChange?: (root: GroupNode) => void; fields: SegmentField[] }) {
+  const { t } = useLabels();
+  const [blank] = useState(() => newGroup('all', [newCondition('field')]));
+  const root = value ?? blank;
+  const specs = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
+  const filter = filterOf(root, specs) as SegmentFilter | null;
+  const preview = useFilterPreview(filter);
+  const shown = filter ? preview.data : undefined;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <FilterEditor root={root} onChange={(next) => onChange?.(next)} fields={fields} />
+      <Typography.Text type={filter && !preview.error ? undefined : 'secondary'} data-testid="filter-count">
+        {conditionCount(root) === 0
+          ? t('segments.noConditions')
+          : !filter
+            ? t('segments.incomplete')
+            : preview.error
+              ? preview.error.message
+              : shown
+                ? t('segments.countLine', { count: shown.count, percent: shown.total ? ((shown.count / shown.total) * 100).toFixed(1) : '0' })
+                : t('common.loading')}
+      </Typography.Text>
+    </Space>
   );
 }

@@ -10,10 +10,12 @@ import { advertisingMedia, budgetItems, campaignCategories, materialKinds, type 
 import { ApiError } from '../api/client.ts';
 import { createCampaign, isStale, transitionCampaign, updateCampaign, useCampaign, type Campaign, type CampaignPlan } from '../api/campaigns.ts';
 import { useChannels } from '../api/platform.ts';
-import { useSegments } from '../api/segments.ts';
+import { useSegmentFields, useSegments } from '../api/segments.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { FilterField } from '../components/FilterEditor.tsx';
+import { conditionCount, filterOf, treeOf, type FieldSpec, type GroupNode } from '../components/filterTree.ts';
 import { ProductSelect } from '../components/ProductSelect.tsx';
 import { useLabels } from '../i18n/labels.ts';
 
@@ -27,7 +29,8 @@ interface PlanForm {
   kpis?: { targetResponders?: number | null; targetSuccessRatePct?: number | null; valuePerResponseYuan?: number | null };
   budget?: Array<{ item: string; plannedYuan: number; note?: string; actualFen?: number }>;
   offers?: Array<{ productId: string; scripts?: Array<{ channelId: string; text: string }> }>;
-  target?: { kind: 'none' | 'segment' | 'list' | 'filter'; segmentId?: number; subscriberIdsText?: string };
+  /** `tree`: the campaign's own conditions, as the segment builder edits them. */
+  target?: { kind: 'none' | 'segment' | 'list' | 'filter'; segmentId?: number; subscriberIdsText?: string; tree?: GroupNode };
   /** `when` (a rule's own filter) is carried through unedited. */
   channels?: Array<{ channelId: string; segment?: string; when?: unknown }>;
   waveMode?: 'parallel' | 'serial';
@@ -60,7 +63,7 @@ function planToForm(plan: CampaignPlan): PlanForm {
     budget: plan.budget?.map((b) => ({ item: b.item, plannedYuan: b.plannedFen / 100, note: b.note, actualFen: b.actualFen })),
     offers: plan.offers?.map((o) => ({ productId: o.productId, scripts: Object.entries(o.scripts ?? {}).map(([channelId, text]) => ({ channelId, text })) })),
     target: plan.target
-      ? { kind: plan.target.kind, segmentId: plan.target.segmentId, subscriberIdsText: plan.target.subscriberIds?.join('\n') }
+      ? { kind: plan.target.kind, segmentId: plan.target.segmentId, subscriberIdsText: plan.target.subscriberIds?.join('\n'), tree: treeOf(plan.target.filter) ?? undefined }
       : { kind: 'none' },
     channels: plan.channels?.map((c) => ({ channelId: c.channelId, segment: c.segment, when: c.when })),
     waveMode: plan.waveMode ?? 'parallel',
@@ -74,14 +77,17 @@ function planToForm(plan: CampaignPlan): PlanForm {
   };
 }
 
-/** The form back as the plan the API takes; what the form does not edit (a filter target, rule filters, alert thresholds) is kept. */
-function formToPlan(v: PlanForm, original: CampaignPlan | undefined): CampaignPlan {
+/**
+ * The form back as the plan the API takes; what the form does not edit (rule filters, alert thresholds) is kept.
+ * A target's conditions still being filled in go as an empty filter, which the API refuses naming target.filter.
+ */
+function formToPlan(v: PlanForm, original: CampaignPlan | undefined, fields: ReadonlyMap<string, FieldSpec>): CampaignPlan {
   const channels = (v.channels ?? []).filter((c) => c?.channelId);
   const rules = channels.map((c) => ({ channelId: c.channelId, ...optional('segment', c.segment?.trim()), ...(c.when !== undefined ? { when: c.when } : {}) }));
   let target: Target | undefined;
   if (v.target?.kind === 'segment') target = { kind: 'segment', ...optional('segmentId', v.target.segmentId) };
   else if (v.target?.kind === 'list') target = { kind: 'list', subscriberIds: parseSubscriberIds(v.target.subscriberIdsText ?? '') };
-  else if (v.target?.kind === 'filter') target = original?.target;
+  else if (v.target?.kind === 'filter') target = v.target.tree ? { kind: 'filter', filter: filterOf(v.target.tree, fields) ?? {} } : original?.target;
   const kpis = {
     ...optional('targetResponders', v.kpis?.targetResponders),
     ...(present(v.kpis?.targetSuccessRatePct) ? { targetSuccessRate: v.kpis.targetSuccessRatePct / 100 } : {}),
@@ -186,6 +192,8 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
   const [saved, setSaved] = useState<Campaign | undefined>(campaign);
   const channels = useChannels();
   const segments = useSegments();
+  const segmentFields = useSegmentFields();
+  const fieldSpecs = useMemo(() => new Map((segmentFields.data ?? []).map((f) => [f.name, f])), [segmentFields.data]);
   const initial = useMemo<PlanForm>(
     () => (campaign ? planToForm(campaign.plan) : { name: '', category: 'new_service', target: { kind: 'none' }, waveMode: 'parallel', controlPercent: 10, kpis: {}, promotion: {} }),
     [campaign],
@@ -205,7 +213,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
   /** Saves the plan (create or update with the version read); returns the saved campaign or undefined. */
   async function save(): Promise<Campaign | undefined> {
     setError(undefined);
-    const plan = formToPlan(form.getFieldsValue(true) as PlanForm, saved?.plan);
+    const plan = formToPlan(form.getFieldsValue(true) as PlanForm, saved?.plan, fieldSpecs);
     setSaving(true);
     try {
       const result = saved ? await updateCampaign(saved.campaignId, plan, saved.version) : await createCampaign(plan);
@@ -399,7 +407,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                 <Radio value="none">{t('campaign.target.none')}</Radio>
                 <Radio value="segment" data-testid="target-kind-segment">{t('campaign.target.segment')}</Radio>
                 <Radio value="list" data-testid="target-kind-list">{t('campaign.target.list')}</Radio>
-                {targetKind === 'filter' && <Radio value="filter">{t('campaign.target.filter')}</Radio>}
+                <Radio value="filter" data-testid="target-kind-filter">{t('campaign.target.filter')}</Radio>
               </Radio.Group>
             </Form.Item>
             {targetKind === 'segment' && (
@@ -439,7 +447,14 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                 </Form.Item>
               </>
             )}
-            {targetKind === 'filter' && <Alert type="info" showIcon message={t('campaign.target.filterKept')} />}
+            {targetKind === 'filter' && (
+              <Form.Item
+                name={['target', 'tree']}
+                rules={[{ validator: (_, tree?: GroupNode) => (tree && filterOf(tree, fieldSpecs) ? Promise.resolve() : Promise.reject(new Error(t('segments.incomplete')))) }]}
+              >
+                <FilterField fields={segmentFields.data ?? []} />
+              </Form.Item>
+            )}
           </div>
 
           <div style={{ display: step === 4 ? undefined : 'none' }}>
@@ -624,7 +639,7 @@ function Review({ form }: { form: FormInstance<PlanForm> }) {
       : v.target?.kind === 'list'
         ? t('campaign.target.listN', { count: ids.length })
         : v.target?.kind === 'filter'
-          ? t('campaign.target.filter')
+          ? t('campaign.target.filterN', { count: v.target.tree ? conditionCount(v.target.tree) : 0 })
           : t('campaign.target.none');
   return (
     <Descriptions bordered size="small" column={1} data-testid="campaign-review">

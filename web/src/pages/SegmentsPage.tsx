@@ -2,16 +2,16 @@
 // match all or any of them, nested and negatable (components/FilterEditor.tsx); a live count and
 // composition (debounced POST /api/segments/preview); saved segments to load, change, save as
 // new or delete.
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { App as AntApp, Button, Card, Col, Empty, Input, Popconfirm, Progress, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, FileAddOutlined } from '@ant-design/icons';
 import type { ApiError } from '../api/client.ts';
 import { useCities } from '../api/platform.ts';
-import { deleteSegment, previewSegment, saveSegment, updateSegment, useSegmentFields, useSegments, type SavedSegment, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
+import { deleteSegment, saveSegment, updateSegment, useSegmentFields, useSegments, type SavedSegment, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette } from '../charts/Chart.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
-import { FilterEditor } from '../components/FilterEditor.tsx';
+import { FilterEditor, useFilterPreview } from '../components/FilterEditor.tsx';
 import { conditionCount, filterOf, newCondition, newGroup, treeOf, type GroupNode } from '../components/filterTree.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
@@ -92,30 +92,11 @@ export default function SegmentsPage() {
   const [segmentName, setSegmentName] = useState('');
   const [description, setDescription] = useState('');
   const [saving, setSaving] = useState(false);
-  const [preview, setPreview] = useState<{ data?: SegmentPreview; error?: ApiError; loading: boolean }>({ loading: false });
 
   const fields = useMemo(() => new Map((fieldsLoaded.data ?? []).map((f) => [f.name, f])), [fieldsLoaded.data]);
   const filter = filterOf(root, fields) as SegmentFilter | null;
-  const filterKey = filter ? JSON.stringify(filter) : null;
   const hint = conditionCount(root) === 0 ? t('segments.noConditions') : !filter ? t('segments.incomplete') : null;
-
-  useEffect(() => {
-    if (!filterKey) return;
-    const controller = new AbortController();
-    setPreview((p) => ({ ...p, loading: true }));
-    const timer = setTimeout(() => {
-      previewSegment(JSON.parse(filterKey) as SegmentFilter, controller.signal).then(
-        (data) => setPreview({ data, loading: false }),
-        (error: Error) => {
-          if (error.name !== 'AbortError') setPreview({ error: error as ApiError, loading: false });
-        },
-      );
-    }, 400);
-    return () => {
-      clearTimeout(timer);
-      controller.abort();
-    };
-  }, [filterKey]);
+  const preview = useFilterPreview(filter);
 
   const startNew = () => {
     setEditing(null);
