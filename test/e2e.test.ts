@@ -455,6 +455,9 @@ describe('the console in a browser', () => {
     type Saved = { segmentId: number; name: string; filter: unknown };
     const saved = (await apiFromPage<Saved[]>(page, '/api/segments')).find((x) => x.name === name)!;
     expect(saved.filter).toEqual(expected);
+    await expect.poll(() => page.getByTestId(`segment-text-${saved.segmentId}`).textContent()).toBe(
+      'Age at least 30 and not (contacted at least 1× in the last 90 days (Complaint)) and (holds FETION or browsed the web at least 1× in the last 90 days (Plans))',
+    );
 
     // a new segment empties the builder; loading the saved one brings every condition back
     await page.getByTestId('segment-new').click();
@@ -620,6 +623,9 @@ describe('closed-loop campaigns in the console', () => {
       await page.locator('[data-testid="condition-field"] .ant-select-selection-item', { hasText: '年龄' }).waitFor();
       expect(await row.locator('.ant-input-number-input').inputValue()).toBe('60');
       await expect.poll(() => page.getByTestId('filter-count').textContent()).toContain(`${preview} 位客户`);
+      // the campaign's page says whom it targets in words, for its approver
+      await page.goto(`${baseUrl}/campaigns/${campaignId}`);
+      await expect.poll(() => page.getByTestId('campaign-target-filter').textContent()).toBe('年龄 大于等于 60');
     } finally {
       await context.close();
     }

@@ -12,10 +12,11 @@ import { useApi } from '../api/client.ts';
 import { useAllModelRuns, useScoreLabels, type ModelRun } from '../api/models.ts';
 import { useChannels, type Channel } from '../api/platform.ts';
 import type { ApiError } from '../api/client.ts';
-import { previewSegment, type SegmentField, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
+import { previewSegment, useSegmentFields, type SegmentField, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
 import type { TariffRun } from '../api/tariffs.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { useLabels } from '../i18n/labels.ts';
+import { filterText } from './filterText.ts';
 import { ProductSelect } from './ProductSelect.tsx';
 import {
   addChild,
@@ -549,4 +550,14 @@ export function FilterField({ value, onChange, fields }: { value?: GroupNode; on
       </Typography.Text>
     </Space>
   );
+}
+
+/** A filter in words in the console's language (components/filterText.ts), with the fields' own names. */
+export function useFilterText(): (filter: unknown) => string {
+  const { t, label, english } = useLabels();
+  const fields = useSegmentFields();
+  return useMemo(() => {
+    const names = new Map((fields.data ?? []).map((f) => [f.name, english ? f.labelEn : f.labelZh]));
+    return (filter: unknown) => filterText(filter, { t: (key, options) => t(key, options ?? {}), label, fieldLabel: (name) => names.get(name) });
+  }, [fields.data, english, t, label]);
 }

@@ -14,8 +14,8 @@ import { useSegmentFields, useSegments } from '../api/segments.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { FilterField } from '../components/FilterEditor.tsx';
-import { conditionCount, filterOf, treeOf, type FieldSpec, type GroupNode } from '../components/filterTree.ts';
+import { FilterField, useFilterText } from '../components/FilterEditor.tsx';
+import { filterOf, treeOf, type FieldSpec, type GroupNode } from '../components/filterTree.ts';
 import { ProductSelect } from '../components/ProductSelect.tsx';
 import { useLabels } from '../i18n/labels.ts';
 
@@ -601,7 +601,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
             </Form.List>
           </div>
 
-          {step === 6 && <Review form={form} />}
+          {step === 6 && <Review form={form} fields={fieldSpecs} />}
         </Form>
 
         <div style={{ marginTop: 24, display: 'flex', justifyContent: 'space-between' }}>
@@ -629,17 +629,19 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
 }
 
 /** The review step: what will be saved, in a person's words. */
-function Review({ form }: { form: FormInstance<PlanForm> }) {
+function Review({ form, fields }: { form: FormInstance<PlanForm>; fields: ReadonlyMap<string, FieldSpec> }) {
   const { t, label } = useLabels();
+  const filterText = useFilterText();
   const v = form.getFieldsValue(true) as PlanForm;
   const ids = parseSubscriberIds(v.target?.subscriberIdsText ?? '');
+  const targetFilter = v.target?.kind === 'filter' && v.target.tree ? filterOf(v.target.tree, fields) : null;
   const target =
     v.target?.kind === 'segment'
       ? t('campaign.target.segmentN', { id: v.target.segmentId ?? '—' })
       : v.target?.kind === 'list'
         ? t('campaign.target.listN', { count: ids.length })
         : v.target?.kind === 'filter'
-          ? t('campaign.target.filterN', { count: v.target.tree ? conditionCount(v.target.tree) : 0 })
+          ? targetFilter ? filterText(targetFilter) : t('segments.incomplete')
           : t('campaign.target.none');
   return (
     <Descriptions bordered size="small" column={1} data-testid="campaign-review">

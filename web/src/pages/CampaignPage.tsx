@@ -23,6 +23,7 @@ import { CampaignResources } from '../components/CampaignResources.tsx';
 import { CampaignSimulationPanel } from '../components/CampaignSimulationPanel.tsx';
 import { CampaignStatusTag } from '../components/CampaignStatusTag.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { useFilterText } from '../components/FilterEditor.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
@@ -247,6 +248,7 @@ function Overview({ campaign }: { campaign: Campaign }) {
   const plan = campaign.plan;
   const budget = plan.budget ?? [];
   const target = plan.target;
+  const filterText = useFilterText();
   return (
     <Row gutter={16}>
       <Col xs={24} lg={12}>
@@ -263,10 +265,10 @@ function Overview({ campaign }: { campaign: Campaign }) {
               {!target
                 ? t('campaign.target.none')
                 : target.kind === 'segment'
-                  ? t('campaign.target.segmentN', { id: target.segmentId })
+                  ? `${t('campaign.target.segmentN', { id: target.segmentId })}${campaign.targetFilter ? `${t('campaign.colon')}${filterText(campaign.targetFilter)}` : ''}`
                   : target.kind === 'list'
                     ? t('campaign.target.listN', { count: target.subscriberIds?.length ?? 0 })
-                    : t('campaign.target.filter')}
+                    : <span data-testid="campaign-target-filter">{filterText(target.filter)}</span>}
             </Descriptions.Item>
             <Descriptions.Item label={t('campaign.channels.title')}>{(plan.channels ?? []).map((c) => c.channelId).join(' → ') || '—'}</Descriptions.Item>
             <Descriptions.Item label={t('campaign.waves.title')}>

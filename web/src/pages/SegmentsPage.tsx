@@ -3,7 +3,7 @@
 // composition (debounced POST /api/segments/preview); saved segments to load, change, save as
 // new or delete.
 import { useMemo, useState } from 'react';
-import { App as AntApp, Button, Card, Col, Empty, Input, Popconfirm, Progress, Row, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, Empty, Input, Popconfirm, Progress, Row, Space, Spin, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { DeleteOutlined, FileAddOutlined } from '@ant-design/icons';
 import type { ApiError } from '../api/client.ts';
 import { useCities } from '../api/platform.ts';
@@ -11,7 +11,7 @@ import { deleteSegment, saveSegment, updateSegment, useSegmentFields, useSegment
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette } from '../charts/Chart.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
-import { FilterEditor, useFilterPreview } from '../components/FilterEditor.tsx';
+import { FilterEditor, useFilterPreview, useFilterText } from '../components/FilterEditor.tsx';
 import { conditionCount, filterOf, newCondition, newGroup, treeOf, type GroupNode } from '../components/filterTree.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
@@ -97,6 +97,7 @@ export default function SegmentsPage() {
   const filter = filterOf(root, fields) as SegmentFilter | null;
   const hint = conditionCount(root) === 0 ? t('segments.noConditions') : !filter ? t('segments.incomplete') : null;
   const preview = useFilterPreview(filter);
+  const filterText = useFilterText();
 
   const startNew = () => {
     setEditing(null);
@@ -224,6 +225,16 @@ export default function SegmentsPage() {
                       {name}
                       {editing?.segmentId === s.segmentId && <Tag color="blue">{t('segments.open')}</Tag>}
                     </Space>
+                  ),
+                },
+                {
+                  title: t('segments.conditions'),
+                  key: 'conditions',
+                  ellipsis: { showTitle: false },
+                  render: (_, s) => (
+                    <Tooltip title={filterText(s.filter)}>
+                      <span data-testid={`segment-text-${s.segmentId}`}>{filterText(s.filter)}</span>
+                    </Tooltip>
                   ),
                 },
                 { title: t('segments.description'), dataIndex: 'description', ellipsis: true, render: (d: string | null) => d ?? '' },

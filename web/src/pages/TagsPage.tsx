@@ -7,6 +7,7 @@ import { useJob } from '../api/platform.ts';
 import { commentOnTag, rateTag, recomputeTags, useTagComments, useTags, useTagValidation, type Tag as TagRow } from '../api/tags.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
+import { useFilterText } from '../components/FilterEditor.tsx';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
@@ -20,6 +21,7 @@ function TagDetail({ tag, onChanged }: { tag: TagRow; onChanged: () => void }) {
   const { message } = AntApp.useApp();
   const comments = useTagComments(tag.tagId);
   const validation = useTagValidation(tag.tagId);
+  const filterText = useFilterText();
   const [text, setText] = useState('');
   const v = validation.data;
 
@@ -47,7 +49,7 @@ function TagDetail({ tag, onChanged }: { tag: TagRow; onChanged: () => void }) {
       <Descriptions size="small" column={1} bordered>
         <Descriptions.Item label={t('tags.description')}>{name(tag.descriptionZh, tag.descriptionEn)}</Descriptions.Item>
         <Descriptions.Item label={t('tags.rule')}>
-          <Typography.Text code style={{ whiteSpace: 'pre-wrap' }}>{JSON.stringify(tag.rule)}</Typography.Text>
+          <span data-testid="tag-rule">{filterText(tag.rule)}</span>
         </Descriptions.Item>
         <Descriptions.Item label={t('tags.script')}>{tag.advice?.script || '—'}</Descriptions.Item>
         <Descriptions.Item label={t('tags.timing')}>{tag.advice?.timing || '—'}</Descriptions.Item>
