@@ -92,6 +92,42 @@ describe('customers', () => {
     expect((await get('/api/customers?q=150')).json().total).toBe(1);
   });
 
+  it("lists a saved segment's members, and exports them as CSV with masked numbers, audited", async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/segments',
+      headers: { authorization: `Bearer ${tokens.analyst}` },
+      payload: { name: 'Not GoTone', filter: { not: { field: 'brand', op: 'eq', value: 'gotone' } } },
+    });
+    expect(created.statusCode).toBe(201);
+    const segmentId = created.json().segmentId;
+    const members = (await get(`/api/customers?segmentId=${segmentId}&sort=age`)).json();
+    expect(members).toMatchObject({ total: 2, items: [{ subscriberId: 2 }, { subscriberId: 3 }] });
+    expect((await get(`/api/customers?segmentId=${segmentId}&brand=easyown`)).json().items.map((c: { subscriberId: number }) => c.subscriberId)).toEqual([3]);
+
+    const csv = await get(`/api/customers.csv?segmentId=${segmentId}&sort=age&order=desc`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.headers['content-disposition']).toContain(`customers-segment-${segmentId}.csv`);
+    expect(csv.body.split('\r\n')).toEqual([
+      '\uFEFFsubscriber_id,msisdn,brand,plan_id,plan_name,status,city_code,city_name,age,gender,arpu_yuan,vip_level,tenure_months',
+      expect.stringMatching(/^3,150\*\*\*\*2222,easyown,P_GT88,P_GT88 套餐,active,C01,江城市,67,[MF],20\.00,\d+,\d+$/),
+      expect.stringMatching(/^2,139\*\*\*\*1111,mzone,P_GT88,P_GT88 套餐,active,C01,江城市,20,[MF],45\.00,\d+,\d+$/),
+      '',
+    ]);
+    const audit = await store.query<{ actor: string; detail: string }>("SELECT actor, CAST(detail AS VARCHAR) AS detail FROM audit_log WHERE action = 'customers.export'");
+    expect(audit).toHaveLength(1);
+    expect(audit[0].actor).toBe('analyst');
+    expect(JSON.parse(audit[0].detail).filter.segmentId).toBe(segmentId);
+
+    for (const url of ['/api/customers?segmentId=9999', '/api/customers.csv?segmentId=9999']) {
+      const res = await get(url);
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'UNKNOWN_SEGMENT', field: 'segmentId' });
+    }
+    expect((await store.one<{ n: number }>("SELECT count(*)::INTEGER AS n FROM audit_log WHERE action = 'customers.export'"))!.n).toBe(1);
+  });
+
   it('answers a bad query with 400 naming the field', async () => {
     const res = await get('/api/customers?pageSize=1000');
     expect(res.statusCode).toBe(400);

@@ -476,6 +476,21 @@ describe('the console in a browser', () => {
     const after = await apiFromPage<Saved[]>(page, '/api/segments');
     expect(after.filter((x) => x.name === name)).toEqual([expect.objectContaining({ segmentId: saved.segmentId, filter: { all: [expected.all[0], { contacted: { withinDays: 90, type: 'complaint' } }, expected.all[2]] } })]);
 
+    // its members are a click away in the customer list, and export as CSV
+    await page.getByTestId(`segment-members-${saved.segmentId}`).click();
+    await page.waitForURL(new RegExp(`/customers\\?segmentId=${saved.segmentId}$`));
+    await page.locator('[data-testid="customer-segment"] .ant-select-selection-item', { hasText: name }).waitFor();
+    const members = (await apiFromPage<{ total: number }>(page, `/api/customers?segmentId=${saved.segmentId}&pageSize=1`)).total;
+    expect(members).toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('customers-export').textContent()).toContain(`Export ${members}`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('customers-export').click()]);
+    const csv = fs.readFileSync(await download.path(), 'utf8').split('\r\n');
+    expect(download.suggestedFilename()).toBe(`customers-segment-${saved.segmentId}.csv`);
+    expect(csv[0]).toBe('\uFEFFsubscriber_id,msisdn,brand,plan_id,plan_name,status,city_code,city_name,age,gender,arpu_yuan,vip_level,tenure_months');
+    expect(csv.slice(1, -1)).toHaveLength(members);
+    expect(csv.slice(1, -1).every((line) => /^\d+,1\d\d\*{4}\d{4},/.test(line) && Number(line.split(',')[8]) >= 30)).toBe(true);
+    await page.goBack();
+
     // and deleted after a confirmation
     await page.getByTestId(`segment-delete-${saved.segmentId}`).click();
     const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith(`/api/segments/${saved.segmentId}`));

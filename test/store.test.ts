@@ -4,8 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { listMigrations, migrate } from '../src/store/migrate.ts';
 import { Store } from '../src/store/store.ts';
 import { maskMsisdn, maskMsisdnSql } from '../src/customers/msisdn.ts';
-import { csvFieldSql, csvRowSql, yuanTextSql } from '../src/store/sql.ts';
-import { csvField } from '../src/tariffs/simulation.ts';
+import { csvField, csvFieldSql, csvRowSql, yuanTextSql } from '../src/store/sql.ts';
 import { tempDbPath } from './builders.ts';
 
 const run = promisify(execFile);

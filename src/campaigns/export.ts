@@ -2,6 +2,7 @@
 // Excel reads the Chinese labels) and an Excel workbook with a breakdown sheet and a summary
 // sheet. Both are rendered from the same two tables so they never disagree.
 import ExcelJS from 'exceljs';
+import { csvField } from '../store/sql.ts';
 import type { BreakdownRow, CampaignReport } from './report.ts';
 
 const breakdownColumns = [
@@ -51,11 +52,8 @@ function summaryTable(report: CampaignReport): Array<[string, Cell]> {
   ];
 }
 
-function csvCell(value: Cell): string {
-  if (value === null || value === undefined) return '';
-  const text = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)))) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/** A cell as CSV, non-integers to six significant digits. */
+const csvCell = (value: Cell): string => csvField(typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value);
 
 /** The breakdown table, a blank line, then the summary as metric,value pairs. */
 export function reportCsv(report: CampaignReport): string {

@@ -1,14 +1,16 @@
 // The unified customer view: the subscriber list, the customer 360 (profile, holdings, three
 // months of usage and bills) and the contact timeline across every channel (MISSION §2).
 import type { Db } from '../store/store.ts';
-import { NotFound } from '../store/errors.ts';
+import { InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
-import { billedMinutesSql } from '../store/sql.ts';
-import { maskMsisdn } from './msisdn.ts';
+import { billedMinutesSql, csvFieldSql, csvLine, csvRowSql, yuanTextSql } from '../store/sql.ts';
+import { maskMsisdn, maskMsisdnSql } from './msisdn.ts';
+import { getSegment, segmentMembersSql } from './segments.ts';
 import type {
   ContactTimeline,
   ContactTimelineQuery,
   Customer360,
+  CustomerExportQuery,
   CustomerList,
   CustomerListQuery,
   CustomerProfile,
@@ -49,7 +51,8 @@ export interface Viewer {
 const masked = <T extends { msisdn: string }>(row: T, viewer: Viewer): T =>
   viewer.revealPii ? row : { ...row, msisdn: maskMsisdn(row.msisdn) };
 
-export async function listCustomers(db: Db, query: CustomerListQuery, viewer: Viewer = { revealPii: false }): Promise<CustomerList> {
+/** The list's conditions: number or id, brand, city, status, and a saved segment's members. */
+async function customerFilters(db: Db, query: CustomerExportQuery): Promise<Filters> {
   const filters = new Filters();
   const q = query.q?.trim();
   if (q) {
@@ -61,17 +64,49 @@ export async function listCustomers(db: Db, query: CustomerListQuery, viewer: Vi
     .when(query.brand, 'brand', 's.brand = $brand')
     .when(query.cityCode, 'cityCode', 's.city_code = $cityCode')
     .when(query.status, 'status', 's.status = $status');
-  const { where, params } = filters;
-  // tenure grows as join_date falls, so its sort runs the other way
+  if (query.segmentId !== undefined) {
+    const segment = await getSegment(db, query.segmentId).catch((error: unknown) => {
+      if (error instanceof NotFound) throw new InvalidInput(`segmentId: there is no saved segment ${query.segmentId}`, { field: 'segmentId', code: 'UNKNOWN_SEGMENT' });
+      throw error;
+    });
+    const members = segmentMembersSql(segment.filter);
+    filters.always(`s.subscriber_id IN (${members.where})`, members.params);
+  }
+  return filters;
+}
+
+/** ORDER BY of the list; tenure grows as join_date falls, so its sort runs the other way. */
+function customerOrder(query: CustomerExportQuery): string {
   const direction = (query.sort === 'tenureMonths') !== (query.order === 'desc') ? 'DESC' : 'ASC';
+  return `${sortColumns[query.sort]} ${direction}, s.subscriber_id`;
+}
+
+export async function listCustomers(db: Db, query: CustomerListQuery, viewer: Viewer = { revealPii: false }): Promise<CustomerList> {
+  const { where, params } = await customerFilters(db, query);
   const total = await db.one<{ n: number }>(`SELECT count(*) AS n FROM subscribers s ${where}`, params);
   const items = await db.query<CustomerList['items'][number]>(
     `SELECT ${summaryColumns} FROM ${summaryFrom} ${where}
-     ORDER BY ${sortColumns[query.sort]} ${direction}, s.subscriber_id
+     ORDER BY ${customerOrder(query)}
      LIMIT $limit OFFSET $offset`,
     { ...params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
   );
   return { total: total?.n ?? 0, items: items.map((r) => masked(r, viewer)) };
+}
+
+/** Every customer the list's filters select, as CSV lines in the list's order (a BOM first, for Excel), streamed. */
+export async function* customersCsv(db: Db, query: CustomerExportQuery, viewer: Viewer): AsyncGenerator<string> {
+  const { where, params } = await customerFilters(db, query);
+  yield '\uFEFF' + csvLine(['subscriber_id', 'msisdn', 'brand', 'plan_id', 'plan_name', 'status', 'city_code', 'city_name', 'age', 'gender', 'arpu_yuan', 'vip_level', 'tenure_months']);
+  const fields = [
+    's.subscriber_id', csvFieldSql(viewer.revealPii ? 's.msisdn' : maskMsisdnSql('s.msisdn')), 'CAST(s.brand AS VARCHAR)', csvFieldSql('s.plan_id'), csvFieldSql('p.name_zh'),
+    'CAST(s.status AS VARCHAR)', csvFieldSql('s.city_code'), csvFieldSql('c.name_zh'), 's.age', 'CAST(s.gender AS VARCHAR)', yuanTextSql('s.arpu_fen'), 's.vip_level',
+    `CAST(greatest(0, datediff('month', s.join_date, ${asOfDate})) AS INTEGER)`,
+  ];
+  for await (const batch of db.stream<{ line: string }>(`SELECT ${csvRowSql(fields)} || chr(13) || chr(10) AS line FROM ${summaryFrom} ${where} ORDER BY ${customerOrder(query)}`, params)) {
+    let chunk = '';
+    for (const r of batch) chunk += r.line;
+    yield chunk;
+  }
 }
 
 export async function findCustomerProfile(db: Db, subscriberId: number, viewer: Viewer): Promise<CustomerProfile | undefined> {

@@ -37,12 +37,17 @@ export const CustomerListQuery = Type.Object({
   brand: Type.Optional(Brand),
   cityCode: Type.Optional(Type.String({ maxLength: 16 })),
   status: Type.Optional(SubscriberStatus),
+  segmentId: Type.Optional(Type.Integer({ minimum: 1, description: "Only a saved segment's members" })),
   page: Type.Integer({ minimum: 1, default: 1 }),
   pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
   sort: Type.Union(customerSortFields.map((f) => Type.Literal(f)), { default: 'subscriberId' }),
   order: Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' }),
 });
 export type CustomerListQuery = Static<typeof CustomerListQuery>;
+
+/** The list's filters and order without the paging: what the CSV export takes. */
+export const CustomerExportQuery = Type.Omit(CustomerListQuery, ['page', 'pageSize']);
+export type CustomerExportQuery = Static<typeof CustomerExportQuery>;
 
 export const CustomerList = Type.Object({ total: Type.Integer(), items: Type.Array(CustomerSummary) });
 export type CustomerList = Static<typeof CustomerList>;

@@ -16,3 +16,12 @@ export const yuanTextSql = (fen: string): string => `coalesce(printf('%.2f', ${f
 
 /** Fields joined into one CSV line (without its line break), a NULL as an empty field: concat_ws alone would drop it and shift the columns. */
 export const csvRowSql = (fields: string[]): string => `concat_ws(',', ${fields.map((f) => `coalesce(CAST(${f} AS VARCHAR), '')`).join(', ')})`;
+
+/** One CSV field (RFC 4180): quoted when it holds a quote, comma or line break; a list as its items joined by spaces. */
+export function csvField(value: unknown): string {
+  const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** One CSV line with its CRLF. */
+export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;

@@ -14,7 +14,8 @@ import { Conflict } from '../store/errors.ts';
 import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { unpackNotes, type Note } from './pricing.ts';
-import { csvField, csvLine, getRun } from './simulation.ts';
+import { csvField, csvLine } from '../store/sql.ts';
+import { getRun } from './simulation.ts';
 
 export const pushChannels = ['web', 'store', 'outbound'] as const;
 export type PushChannel = (typeof pushChannels)[number];

@@ -10,7 +10,7 @@ import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
-import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
+import { csvFieldSql, csvLine, csvRowSql, yuanTextSql } from '../store/sql.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { tariffAddOns, withAddOns } from './addons.ts';
 import { definedPlans } from './catalogue.ts';
@@ -604,11 +604,6 @@ export async function findRunResult(db: Db, runId: number, subscriberId: number,
 
 // --- CSV ----------------------------------------------------------------------------------------
 
-export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : Array.isArray(value) ? value.join(' ') : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-export const csvLine = (values: unknown[]) => `${values.map(csvField).join(',')}\r\n`;
 
 /**
  * The run's results as CSV text (header first), streamed: DuckDB sorts the run once and writes

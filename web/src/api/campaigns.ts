@@ -17,7 +17,7 @@ import type {
 import type { CampaignReport } from '../../../src/campaigns/report.ts';
 import type { CampaignSimulation } from '../../../src/campaigns/simulation.ts';
 import type { CampaignAction, CampaignStatus } from '../../../src/campaigns/lifecycle.ts';
-import { api, ApiError, session, useApi } from './client.ts';
+import { api, ApiError, downloadFile, useApi } from './client.ts';
 
 export type CampaignList = Static<typeof CampaignListSchema>;
 export type { CampaignSimulation };
@@ -58,20 +58,8 @@ export const transitionCampaign = (id: number, action: TransitionAction, version
 /** The changes allowed while a campaign runs or is paused (budget actuals, waves, channel rules). */
 export const adjustCampaign = (id: number, body: AdjustBody) => api<Campaign>(`/api/campaigns/${id}/adjust`, { method: 'POST', body });
 
-/** Downloads the report (CSV or Excel) with the session's token (a plain link would carry none). */
-export async function downloadReport(id: number, format: 'csv' | 'xlsx'): Promise<void> {
-  const response = await fetch(`/api/campaigns/${id}/report.${format}`, { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
-  if (!response.ok) {
-    const problem = (await response.json().catch(() => ({}))) as { code?: string; message?: string; field?: string };
-    throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText, problem.field);
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `campaign-${id}-report.${format}`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+/** Downloads the report (CSV or Excel). */
+export const downloadReport = (id: number, format: 'csv' | 'xlsx') => downloadFile(`/api/campaigns/${id}/report.${format}`, `campaign-${id}-report.${format}`);
 
 /** A campaign changed by someone else since it was read. */
 export const isStale = (error: unknown): boolean => error instanceof ApiError && error.status === 409 && error.code === 'STALE_VERSION';

@@ -89,6 +89,26 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   return payload as T;
 }
 
+/**
+ * Downloads a file answer (CSV, Excel) with the session's token, which a plain link could not send,
+ * and saves it as `filename`. A refusal becomes an ApiError like any other call's.
+ */
+export async function downloadFile(path: string, filename: string, query?: Query): Promise<void> {
+  const response = await fetch(withQuery(path, query), { headers: { authorization: `Bearer ${session.token() ?? ''}` } });
+  if (!response.ok) {
+    const problem = (await response.json().catch(() => ({}))) as { code?: string; message?: string; field?: string };
+    throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText, problem.field);
+  }
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 export interface Loaded<T> {
   data: T | undefined;
   error: ApiError | undefined;

@@ -7,7 +7,7 @@ import type { PushManifest } from '../../../src/tariffs/push.ts';
 import type { Delivery } from './delivery.ts';
 import type { Note } from '../../../src/tariffs/pricing.ts';
 import type { CustomerResult, ResultQuery, SimulationRequest, SimulationSummary, TariffRun } from '../../../src/tariffs/simulation.ts';
-import { ApiError, api, session, useApi, withQuery, type Query } from './client.ts';
+import { api, downloadFile, useApi, type Query } from './client.ts';
 import type { Page } from './platform.ts';
 
 export type { BestPlans, ComparisonLine, CustomerComparison, CustomerResult, Note, PlanProduct, PushManifest, SimulationSummary, TariffPlan, TariffRun };
@@ -54,19 +54,5 @@ export const deleteRun = (runId: number) => api<void>(`/api/tariffs/runs/${runId
 export const pushRun = (runId: number, channels: string[]) =>
   api<{ folder: string; manifests: PushManifest[]; deliveries: Delivery[] }>(`/api/tariffs/runs/${runId}/push`, { method: 'POST', body: { channels } });
 
-/** Downloads the run's results CSV with the session's token (a plain link could not send it). */
-export async function downloadResultsCsv(runId: number, query: Query): Promise<void> {
-  const response = await fetch(withQuery(`/api/tariffs/runs/${runId}/results.csv`, query), { headers: { authorization: `Bearer ${session.token()}` } });
-  if (!response.ok) {
-    const problem = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
-    throw new ApiError(response.status, problem.code ?? `HTTP_${response.status}`, problem.message ?? response.statusText);
-  }
-  const url = URL.createObjectURL(await response.blob());
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `tariff-run-${runId}.csv`;
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
+/** Downloads the run's results CSV. */
+export const downloadResultsCsv = (runId: number, query: Query) => downloadFile(`/api/tariffs/runs/${runId}/results.csv`, `tariff-run-${runId}.csv`, query);

@@ -1,13 +1,16 @@
-// 客户: search by number or id, filter by brand, city and status; sorting and paging run on
-// the server (GET /api/customers). The query lives in the URL so that Back returns to it.
-import { useMemo } from 'react';
-import { Button, Card, Input, Select, Space, Table } from 'antd';
+// 客户: search by number or id, filter by brand, city, status and saved segment; sorting and paging
+// run on the server (GET /api/customers), and the whole selection exports as CSV. The query lives in
+// the URL so that Back returns to it.
+import { useMemo, useState } from 'react';
+import { App as AntApp, Button, Card, Input, Select, Space, Table } from 'antd';
+import { DownloadOutlined } from '@ant-design/icons';
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface.js';
 import { useNavigate, useSearchParams } from 'react-router-dom';
-import { useCustomers, type CustomerSummary } from '../api/customers.ts';
+import { downloadCustomersCsv, useCustomers, type CustomerSummary } from '../api/customers.ts';
+import { useSegments } from '../api/segments.ts';
 import { useCities } from '../api/platform.ts';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
-import { ErrorAlert } from '../components/ErrorAlert.tsx';
+import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { serverPagination } from '../components/paging.ts';
 import { useLabels } from '../i18n/labels.ts';
@@ -31,6 +34,7 @@ export default function CustomersPage() {
     brand: (params.get('brand') ?? undefined) as CustomerSummary['brand'] | undefined,
     cityCode: params.get('cityCode') ?? undefined,
     status: (params.get('status') ?? undefined) as CustomerSummary['status'] | undefined,
+    segmentId: Number(params.get('segmentId')) || undefined,
     page,
     pageSize,
     sort,
@@ -38,6 +42,21 @@ export default function CustomersPage() {
   };
   const { data, error, loading, reload } = useCustomers(query);
   const cities = useCities();
+  const segments = useSegments();
+  const { message } = AntApp.useApp();
+  const [exporting, setExporting] = useState(false);
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const { page: _page, pageSize: _size, ...filters } = query;
+      await downloadCustomersCsv(filters);
+    } catch (e) {
+      void message.error(describeError(e));
+    } finally {
+      setExporting(false);
+    }
+  };
 
   const update = (changes: Record<string, string | number | undefined>) => {
     const next = new URLSearchParams(params);
@@ -107,7 +126,22 @@ export default function CustomersPage() {
             onChange={(v) => update({ status: v, page: undefined })}
             options={statuses.map((s) => ({ value: s, label: label('status', s) }))}
           />
+          <Select
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('customers.segment')}
+            style={{ width: 220 }}
+            value={query.segmentId}
+            loading={segments.loading}
+            onChange={(v?: number) => update({ segmentId: v, page: undefined })}
+            options={(segments.data ?? []).map((s) => ({ value: s.segmentId, label: s.name }))}
+            data-testid="customer-segment"
+          />
           <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
+          <Button icon={<DownloadOutlined />} loading={exporting} disabled={!data?.total} onClick={() => void exportCsv()} data-testid="customers-export">
+            {t('customers.export', { count: data?.total ?? 0 })}
+          </Button>
         </Space>
       </Card>
       <ErrorAlert error={error} onRetry={reload} />

@@ -5,6 +5,7 @@
 import { useMemo, useState } from 'react';
 import { App as AntApp, Button, Card, Col, Empty, Input, Popconfirm, Progress, Row, Space, Spin, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { DeleteOutlined, FileAddOutlined } from '@ant-design/icons';
+import { Link } from 'react-router-dom';
 import type { ApiError } from '../api/client.ts';
 import { useCities } from '../api/platform.ts';
 import { deleteSegment, saveSegment, updateSegment, useSegmentFields, useSegments, type SavedSegment, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
@@ -249,6 +250,9 @@ export default function SegmentsPage() {
                       <Button size="small" onClick={() => load(segment)} data-testid={`segment-load-${segment.segmentId}`}>
                         {t('segments.load')}
                       </Button>
+                      <Link to={`/customers?segmentId=${segment.segmentId}`} data-testid={`segment-members-${segment.segmentId}`}>
+                        {t('segments.members')}
+                      </Link>
                       {can('segments.write') && (
                         <Popconfirm title={t('segments.confirmDelete', { name: segment.name })} onConfirm={() => remove(segment)} okText={t('segments.delete')}>
                           <Button size="small" danger icon={<DeleteOutlined />} aria-label={t('segments.delete')} data-testid={`segment-delete-${segment.segmentId}`} />
