@@ -209,6 +209,7 @@ describe('bad requests', () => {
     create('negative control share', basePlan({ controlPercent: -1 }), 'VALIDATION_FAILED', 'controlPercent'),
     create('filter on a field not in the allow-list', basePlan(filterTarget({ field: 'msisdn', op: 'eq', value: '13800000001' })), 'INVALID_SEGMENT', 'target.filter.field'),
     create('filter with an operator the field does not take', basePlan(filterTarget({ all: [{ field: 'age', op: 'gte', value: 18 }, { field: 'brand', op: 'gt', value: 'gotone' }] })), 'INVALID_SEGMENT', 'target.filter.all[1].op'),
+    create('filter holding a product that does not exist', basePlan(filterTarget({ all: [{ field: 'age', op: 'gte', value: 18 }, { holds: { productId: 'NO_SUCH' } }] })), 'UNKNOWN_PRODUCT', 'target.filter.all[1].holds.productId'),
     create('channel rule with a field not in the allow-list', basePlan({ channels: [{ channelId: 'outbound', when: { field: 'password', op: 'eq', value: 'x' } }] }), 'INVALID_SEGMENT', 'channels[0].when.field'),
     create('unknown saved segment', basePlan({ target: { kind: 'segment', segmentId: 999 } }), 'UNKNOWN_SEGMENT', 'target.segmentId'),
     create('target kind without its value', basePlan({ target: { kind: 'list' } }), 'INVALID_INPUT', 'target.subscriberIds'),

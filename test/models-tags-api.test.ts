@@ -51,7 +51,7 @@ describe('tags API', () => {
 
   it('refuses a tag rule over a field that is not allow-listed, naming it', async () => {
     const res = await client.call('analyst', 'POST', '/api/tags', { nameZh: '坏', nameEn: 'Bad', rule: { field: 'msisdn', op: 'eq', value: '1' } });
-    expect(res).toMatchObject({ status: 400, body: { code: 'INVALID_SEGMENT', field: 'filter.field' } });
+    expect(res).toMatchObject({ status: 400, body: { code: 'INVALID_SEGMENT', field: 'rule.field' } });
   });
 
   it('validates a tag (no finished campaigns yet: nothing to compare)', async () => {

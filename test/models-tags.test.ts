@@ -115,7 +115,7 @@ describe('tags', () => {
   it('refuses a rule over a field that is not allow-listed', async () => {
     await expect(createTag(store, { nameZh: '坏', nameEn: 'Bad', rule: { field: 'password', op: 'eq', value: 'x' } }, 'analyst')).rejects.toMatchObject({
       code: 'INVALID_SEGMENT',
-      field: 'filter.field',
+      field: 'rule.field',
     });
   });
 

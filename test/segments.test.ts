@@ -121,6 +121,34 @@ describe('segment counts on a real database', () => {
     await expect(getSegment(store, saved.segmentId)).rejects.toMatchObject({ status: 404 });
   });
 
+  it('refuses a filter naming what does not exist or cannot be used, with the path and a code, saving nothing', async () => {
+    await store.run(`INSERT INTO model_runs (run_id, model, target, version, status, params, created_by) VALUES
+      (41, 'propensity', 'VAS_FETION', 1, 'succeeded', '{}', 'analyst'), (42, 'propensity', 'VAS_FETION', 2, 'running', '{}', 'analyst'),
+      (43, 'propensity', 'file:/tmp/x.csv', 1, 'succeeded', '{}', 'analyst')`);
+    await store.run(`INSERT INTO tariff_runs (run_id, name, job_id, plan_ids, filter, months, target_count, created_by) VALUES (7, 'Run', 'job', ['P_GT88'], '{}', ['2026-09'], 0, 'planner')`);
+    await store.run(`INSERT INTO campaigns (campaign_id, name, category, status, plan, created_by) VALUES
+      (501, 'Pay by SMS', 'diversion', 'draft', '{}', 'planner'), (502, 'Fetion push', 'new_service', 'draft', '{}', 'planner')`);
+    const usable = { all: [{ holds: { productId: 'VAS_FETION' } }, { modelScore: { runId: 41, op: 'gte', value: 80 } }, { tariffRecommended: { runId: 7 } }, { diversion: { campaignId: 501 } }] };
+    await expect(createSegment(store, { name: 'Usable', filter: usable }, 'planner')).resolves.toMatchObject({ name: 'Usable' });
+
+    const refused: Array<[unknown, string, string]> = [
+      [{ holds: { productId: 'NOPE' } }, 'filter.holds.productId', 'UNKNOWN_PRODUCT'],
+      [{ all: [{ field: 'age', op: 'gt', value: 1 }, { not: { modelScore: { runId: 99, op: 'gte', value: 80 } } }] }, 'filter.all[1].not.modelScore.runId', 'UNKNOWN_MODEL_RUN'],
+      [{ modelScore: { runId: 42, op: 'gte', value: 80 } }, 'filter.modelScore.runId', 'MODEL_RUN_NOT_READY'],
+      [{ modelScore: { runId: 43, op: 'gte', value: 80 } }, 'filter.modelScore.runId', 'MODEL_RUN_NOT_READY'],
+      [{ any: [{ tariffRecommended: { runId: 8 } }] }, 'filter.any[0].tariffRecommended.runId', 'UNKNOWN_TARIFF_RUN'],
+      [{ diversion: { campaignId: 999 } }, 'filter.diversion.campaignId', 'UNKNOWN_CAMPAIGN'],
+      [{ diversion: { campaignId: 502 } }, 'filter.diversion.campaignId', 'NOT_A_DIVERSION'],
+    ];
+    const before = (await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM segments'))!.n;
+    for (const [filter, field, code] of refused) {
+      await expect(createSegment(store, { name: `Bad ${field}`, filter }, 'planner'), field).rejects.toMatchObject({ status: 400, field, code });
+      await expect(previewSegment(store, filter)).rejects.toMatchObject({ field, code });
+    }
+    expect((await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM segments'))!.n).toBe(before);
+    await store.run('DELETE FROM campaigns WHERE campaign_id IN (501, 502)');
+  });
+
   it('lists the product catalogue by kind and by a piece of a name', async () => {
     expect((await listProducts(store)).map((p) => [p.productId, p.kind])).toEqual([['P_GT88', 'tariff_plan'], ['VAS_FETION', 'vas']]);
     expect(await listProducts(store, { kind: 'vas' })).toEqual([

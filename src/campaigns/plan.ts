@@ -3,7 +3,7 @@
 // two plans that the audit trail records. Every refusal names the field at fault.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { compileSegment, getSegment, type CompiledSegment } from '../customers/segments.ts';
+import { checkSegmentFilter, compileSegmentAt, getSegment } from '../customers/segments.ts';
 import { findLatestModelRun, findModelRun } from '../models/runs.ts';
 import { fieldOfPointer, InvalidInput, NotFound } from '../store/errors.ts';
 import { isCalendarDate } from '../store/dates.ts';
@@ -40,19 +40,6 @@ export function assertShape(schema: TSchema, value: unknown, root = ''): void {
   fail(field, error.message.toLowerCase());
 }
 
-
-/** compileSegment with its error re-rooted at the plan field holding the filter. */
-export function compileFilterAt(filter: unknown, field: string): CompiledSegment {
-  try {
-    return compileSegment(filter);
-  } catch (error) {
-    if (error instanceof InvalidInput && error.field?.startsWith('filter')) {
-      const at = field + error.field.slice('filter'.length);
-      throw new InvalidInput(`${at}${error.message.slice(error.field.length)}`, { field: at, code: error.code });
-    }
-    throw error;
-  }
-}
 
 /** Channel rules with their segment label filled in (the channel id when the planner gave none). */
 export function normalizeChannels(rules: ChannelRule[]): NormalizedPlan['channels'] {
@@ -99,7 +86,7 @@ export async function checkChannelRules(db: Db, rules: ChannelRule[], root: stri
   const missing = await missingIds(db, 'SELECT channel_id AS id FROM channels WHERE channel_id IN (SELECT unnest($ids))', [...new Set(rules.map((r) => r.channelId))]);
   rules.forEach((rule, i) => {
     if (missing.has(rule.channelId)) fail(`${root}[${i}].channelId`, `"${rule.channelId}" is not a channel`, 'UNKNOWN_CHANNEL');
-    if (rule.when !== undefined) compileFilterAt(rule.when, `${root}[${i}].when`);
+    if (rule.when !== undefined) compileSegmentAt(rule.when, `${root}[${i}].when`);
   });
 }
 
@@ -201,7 +188,7 @@ async function checkTarget(db: Db, target: TargetGroup): Promise<void> {
       throw error;
     }
   } else if (target.kind === 'filter') {
-    compileFilterAt(target.filter, 'target.filter');
+    await checkSegmentFilter(db, target.filter, 'target.filter');
   } else {
     const ids = target.subscriberIds!;
     if (ids.length === 0) fail('target.subscriberIds', 'the uploaded list is empty');

@@ -367,6 +367,63 @@ export function compileSegment(filter: unknown): CompiledSegment {
   return { where: walk(filter, 'filter', 0), params };
 }
 
+/** compileSegment with its error re-rooted at `root`, the field holding the filter (e.g. target.filter in a campaign plan). */
+export function compileSegmentAt(filter: unknown, root: string): CompiledSegment {
+  try {
+    return compileSegment(filter);
+  } catch (error) {
+    if (error instanceof InvalidInput && root !== 'filter' && error.field?.startsWith('filter')) {
+      const at = root + error.field.slice('filter'.length);
+      throw new InvalidInput(`${at}${error.message.slice(error.field.length)}`, { field: at, code: error.code });
+    }
+    throw error;
+  }
+}
+
+/** What a filter names elsewhere in the store, each with the path that names it. */
+type Reference = { path: string; kind: 'holds' | 'modelScore' | 'tariffRecommended' | 'diversion'; id: string | number };
+
+function referencesOf(node: unknown, path: string, out: Reference[] = []): Reference[] {
+  if (typeof node !== 'object' || node === null || Array.isArray(node)) return out;
+  const n = node as Record<string, unknown>;
+  for (const key of ['all', 'any'] as const) if (Array.isArray(n[key])) (n[key] as unknown[]).forEach((c, i) => referencesOf(c, `${path}.${key}[${i}]`, out));
+  if ('not' in n) referencesOf(n.not, `${path}.not`, out);
+  const body = (key: string) => n[key] as Record<string, unknown>;
+  if ('holds' in n) out.push({ path: `${path}.holds.productId`, kind: 'holds', id: body('holds').productId as string });
+  if ('modelScore' in n) out.push({ path: `${path}.modelScore.runId`, kind: 'modelScore', id: body('modelScore').runId as number });
+  if ('tariffRecommended' in n) out.push({ path: `${path}.tariffRecommended.runId`, kind: 'tariffRecommended', id: body('tariffRecommended').runId as number });
+  if ('diversion' in n) out.push({ path: `${path}.diversion.campaignId`, kind: 'diversion', id: body('diversion').campaignId as number });
+  return out;
+}
+
+/**
+ * Compiles a filter and checks that what it names exists and can be used: the product it holds,
+ * a succeeded model run, a tariff run, a diversion campaign. `root` is the field holding the
+ * filter, for the error's path (e.g. target.filter in a campaign plan).
+ */
+export async function checkSegmentFilter(db: Db, filter: unknown, root = 'filter'): Promise<void> {
+  compileSegmentAt(filter, root);
+  for (const ref of referencesOf(filter, root)) {
+    const fail = (reason: string, code: string): never => {
+      throw new InvalidInput(`${ref.path}: ${reason}`, { field: ref.path, code });
+    };
+    if (ref.kind === 'holds') {
+      if (!(await db.one('SELECT 1 FROM products WHERE product_id = $id', { id: ref.id }))) fail(`"${ref.id}" is not a product`, 'UNKNOWN_PRODUCT');
+    } else if (ref.kind === 'modelScore') {
+      const run = await db.one<{ status: string; target: string }>('SELECT status, target FROM model_runs WHERE run_id = $id', { id: ref.id });
+      if (!run) fail(`there is no model run ${ref.id}`, 'UNKNOWN_MODEL_RUN');
+      if (run!.status !== 'succeeded') fail(`model run ${ref.id} has not succeeded (it is ${run!.status}): it has no scores`, 'MODEL_RUN_NOT_READY');
+      if (run!.target.startsWith('file:')) fail(`model run ${ref.id} was trained on a file and scores its rows, not subscribers`, 'MODEL_RUN_NOT_READY');
+    } else if (ref.kind === 'tariffRecommended') {
+      if (!(await db.one('SELECT 1 FROM tariff_runs WHERE run_id = $id', { id: ref.id }))) fail(`there is no tariff run ${ref.id}`, 'UNKNOWN_TARIFF_RUN');
+    } else {
+      const campaign = await db.one<{ category: string }>('SELECT category FROM campaigns WHERE campaign_id = $id', { id: ref.id });
+      if (!campaign) fail(`there is no campaign ${ref.id}`, 'UNKNOWN_CAMPAIGN');
+      if (campaign!.category !== 'diversion') fail(`campaign ${ref.id} is a ${campaign!.category} campaign, not a diversion one`, 'NOT_A_DIVERSION');
+    }
+  }
+}
+
 const segmentFrom = 'subscribers s LEFT JOIN customer_features f USING (subscriber_id)';
 
 export async function countSegment(db: Db, filter: unknown): Promise<number> {
@@ -391,6 +448,7 @@ export const SegmentPreview = Type.Object({
 export type SegmentPreview = Static<typeof SegmentPreview>;
 
 export async function previewSegment(db: Db, filter: unknown): Promise<SegmentPreview> {
+  await checkSegmentFilter(db, filter);
   const { where, params } = compileSegment(filter);
   const rows = await db.query<{ brand: string; city: string; n: number; arpu: number }>(
     `SELECT s.brand::VARCHAR AS brand, s.city_code AS city, count(*) AS n, sum(s.arpu_fen) AS arpu
@@ -449,7 +507,7 @@ async function assertNameFree(db: Db, name: string, exceptId: number | null): Pr
 }
 
 export async function createSegment(db: Db, input: SegmentInput, createdBy: string): Promise<SavedSegment> {
-  compileSegment(input.filter);
+  await checkSegmentFilter(db, input.filter);
   await assertNameFree(db, input.name, null);
   const row = await db.one<{ id: number }>(
     'INSERT INTO segments (name, description, filter, created_by) VALUES ($name, $description, $filter, $by) RETURNING segment_id AS id',
@@ -460,7 +518,7 @@ export async function createSegment(db: Db, input: SegmentInput, createdBy: stri
 
 export async function updateSegment(db: Db, segmentId: number, input: SegmentInput): Promise<SavedSegment> {
   await getSegment(db, segmentId);
-  compileSegment(input.filter);
+  await checkSegmentFilter(db, input.filter);
   await assertNameFree(db, input.name, segmentId);
   await db.run(
     `UPDATE segments SET name = $name, description = $description, filter = $filter, updated_at = current_localtimestamp()

@@ -3,7 +3,7 @@
 // ratings and comments, and a validation against the outcomes of finished campaigns.
 import { Type, type Static } from '@sinclair/typebox';
 import { compareProportions } from '../campaigns/stats.ts';
-import { compileSegment } from '../customers/segments.ts';
+import { checkSegmentFilter, compileSegment } from '../customers/segments.ts';
 import { startJob, type JobHandle, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
 import type { Db, Store } from '../store/store.ts';
@@ -199,8 +199,8 @@ export async function getTag(db: Db, tagId: string): Promise<Tag> {
   return parseTag(row);
 }
 
-function checkInput(input: TagInput): void {
-  compileSegment(input.rule);
+async function checkInput(db: Db, input: TagInput): Promise<void> {
+  await checkSegmentFilter(db, input.rule, 'rule');
   if (input.advice?.channelId !== undefined && input.advice?.channelId !== null && input.advice.channelId.length === 0) {
     throw new InvalidInput('advice.channelId: name a channel or leave it empty (null)', { field: 'advice.channelId' });
   }
@@ -208,7 +208,7 @@ function checkInput(input: TagInput): void {
 
 /** Creates a custom tag; its id is made from the English name (lower case, underscores). */
 export async function createTag(db: Db, input: TagInput, by: string): Promise<Tag> {
-  checkInput(input);
+  await checkInput(db, input);
   const tagId = input.nameEn.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
   if (!tagId) throw new InvalidInput('nameEn must contain letters or digits (the tag id is made from it)', { field: 'nameEn' });
   await ensureStandardTags(db);
@@ -227,7 +227,7 @@ export async function createTag(db: Db, input: TagInput, by: string): Promise<Ta
 /** Changes a tag's names, rule or advice; members follow at the next recomputation. */
 export async function updateTag(db: Db, tagId: string, input: TagInput, by: string): Promise<Tag> {
   await getTag(db, tagId);
-  checkInput(input);
+  await checkInput(db, input);
   await db.run(
     `UPDATE tags SET name_zh = $zh, name_en = $en, description_zh = $dzh, description_en = $den, rule = $rule, advice = $advice,
        updated_by = $by, updated_at = current_localtimestamp() WHERE tag_id = $id`,

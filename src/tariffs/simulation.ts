@@ -5,7 +5,7 @@
 // memory stays flat at any size); every customer's result is stored for paging and export.
 import { Type, type Static } from '@sinclair/typebox';
 import { campaignsNamingTariffRun } from '../campaigns/campaigns.ts';
-import { compileSegment, getSegment, segmentMembersSql, segmentsNamingTariffRun } from '../customers/segments.ts';
+import { checkSegmentFilter, compileSegment, getSegment, segmentMembersSql, segmentsNamingTariffRun } from '../customers/segments.ts';
 import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
@@ -95,7 +95,7 @@ export async function prepareSimulation(db: Db, request: SimulationRequest): Pro
     filter = segment.filter;
     name ??= segment.name;
   }
-  compileSegment(filter);
+  await checkSegmentFilter(db, filter);
   const members = segmentMembersSql(filter);
   const defined = await definedPlans(db, request.planIds);
   const available = await db.query<{ m: string }>(`SELECT DISTINCT strftime(bill_month, '%Y-%m') AS m FROM bills`);
