@@ -417,7 +417,7 @@ describe('the console in a browser', () => {
     await rows.nth(0).locator('.ant-input-number-input').fill('30');
     await addCondition(root, 'contacted');
     await rows.nth(1).locator('.ant-input-number-input').first().fill('90');
-    await pick(rows.nth(1), 'condition-contact-type', 'Complaint');
+    await pick(rows.nth(1), 'condition-type', 'Complaint');
     await rows.nth(1).locator('.ant-checkbox-wrapper').click();
     // and, in a group matching any: holds Fetion, or looked at plans on the web in 90 days
     await root.getByTestId('add-group').last().click();

@@ -90,7 +90,7 @@ function FieldValueInput({ field, op, value, onChange }: { field: SegmentField; 
   return <Input style={{ width: 180 }} value={value as string | undefined} onChange={(e) => onChange(e.target.value)} />;
 }
 
-function FieldInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function FieldInputs({ params, set }: InputsProps) {
   const { t, english } = useLabels();
   const { fields } = useContext(PickerContext);
   const field = fields.find((f) => f.name === params.field);
@@ -125,7 +125,7 @@ function FieldInputs({ params, set }: { params: Params; set: (patch: Params) => 
 }
 
 /** "within N days, at least M times": the window of the contacted and browsed conditions. */
-function WindowInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function WindowInputs({ params, set }: InputsProps) {
   const { t } = useLabels();
   return (
     <>
@@ -173,50 +173,51 @@ function BusinessInput({ value, onChange, testId }: { value: unknown; onChange: 
   );
 }
 
-function ContactedInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+type InputsProps = { params: Params; set: (patch: Params) => void };
+
+/** A Select of one optional text param of the condition: cleared, the param goes (the condition then means "any"). */
+function OptionalSelect({ params, set, name, placeholder, width, options }: InputsProps & { name: string; placeholder: string; width: number; options: Array<{ value: string; label: string }> }) {
+  return (
+    <Select
+      allowClear
+      placeholder={placeholder}
+      style={{ width }}
+      value={params[name] as string | undefined}
+      options={options}
+      onChange={(value?: string) => set({ [name]: value })}
+      data-testid={`condition-${name}`}
+    />
+  );
+}
+
+function ContactedInputs({ params, set }: InputsProps) {
   const { t, label, name } = useLabels();
   const { channels } = useContext(PickerContext);
   return (
     <>
       <WindowInputs params={params} set={set} />
-      <Select
-        allowClear
-        placeholder={t('segments.anyType')}
-        style={{ width: 140 }}
-        value={params.type as string | undefined}
-        options={contactTypes.map((c) => ({ value: c, label: label('contactType', c) }))}
-        onChange={(type?: string) => set({ type })}
-        data-testid="condition-contact-type"
-      />
-      <Select
-        allowClear
+      <OptionalSelect params={params} set={set} name="type" placeholder={t('segments.anyType')} width={140} options={contactTypes.map((c) => ({ value: c, label: label('contactType', c) }))} />
+      <OptionalSelect
+        params={params}
+        set={set}
+        name="channelId"
         placeholder={t('segments.anyChannel')}
-        style={{ width: 160 }}
-        value={params.channelId as string | undefined}
+        width={160}
         options={channels.map((c) => ({ value: c.channelId, label: name(c.nameZh, c.nameEn) }))}
-        onChange={(channelId?: string) => set({ channelId })}
-        data-testid="condition-channel"
       />
       <BusinessInput value={params.business} onChange={(business) => set({ business })} testId="condition-business" />
     </>
   );
 }
 
-function BrowsedInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function BrowsedInputs({ params, set }: InputsProps) {
   const { t, label } = useLabels();
+  const topics = useCodes('contactPoints.topic');
   return (
     <>
       <WindowInputs params={params} set={set} />
-      <Select
-        allowClear
-        placeholder={t('segments.anySite')}
-        style={{ width: 150 }}
-        value={params.site as string | undefined}
-        options={webSites.map((s) => ({ value: s, label: label('business', s) }))}
-        onChange={(site?: string) => set({ site })}
-        data-testid="condition-site"
-      />
-      <TopicSelect value={params.topic} onChange={(topic) => set({ topic })} />
+      <OptionalSelect params={params} set={set} name="site" placeholder={t('segments.anySite')} width={150} options={webSites.map((s) => ({ value: s, label: label('business', s) }))} />
+      <OptionalSelect params={params} set={set} name="topic" placeholder={t('segments.anyTopic')} width={150} options={topics.map((x) => ({ value: x, label: t(`contactPoints.topic.${x}`) }))} />
       <Input
         allowClear
         placeholder={t('segments.page')}
@@ -229,23 +230,7 @@ function BrowsedInputs({ params, set }: { params: Params; set: (patch: Params) =
   );
 }
 
-function TopicSelect({ value, onChange }: { value: unknown; onChange: (topic: string | undefined) => void }) {
-  const { t } = useLabels();
-  const topics = useCodes('contactPoints.topic');
-  return (
-    <Select
-      allowClear
-      placeholder={t('segments.anyTopic')}
-      style={{ width: 150 }}
-      value={value as string | undefined}
-      options={topics.map((x) => ({ value: x, label: t(`contactPoints.topic.${x}`) }))}
-      onChange={(topic?: string) => onChange(topic)}
-      data-testid="condition-topic"
-    />
-  );
-}
-
-function HoldsInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function HoldsInputs({ params, set }: InputsProps) {
   const { t } = useLabels();
   return <ProductSelect placeholder={t('segments.product')} value={params.productId as string | undefined} onChange={(productId) => set({ productId })} data-testid="condition-product" />;
 }
@@ -269,7 +254,7 @@ function ScoreLabelSelect({ runId, value, onChange }: { runId: number | undefine
   );
 }
 
-function ModelScoreInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function ModelScoreInputs({ params, set }: InputsProps) {
   const { t } = useLabels();
   const { modelRuns } = useContext(PickerContext);
   const runId = params.runId as number | undefined;
@@ -321,7 +306,7 @@ function ModelScoreInputs({ params, set }: { params: Params; set: (patch: Params
   );
 }
 
-function TariffInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function TariffInputs({ params, set }: InputsProps) {
   const { t } = useLabels();
   const { tariffRuns } = useContext(PickerContext);
   const run = tariffRuns.find((r) => r.runId === params.runId);
@@ -337,20 +322,12 @@ function TariffInputs({ params, set }: { params: Params; set: (patch: Params) =>
         onChange={(runId: number) => set({ runId, planId: undefined })}
         data-testid="condition-tariff-run"
       />
-      <Select
-        allowClear
-        placeholder={t('segments.anyBestPlan')}
-        style={{ width: 180 }}
-        value={params.planId as string | undefined}
-        options={(run?.planIds ?? []).map((p) => ({ value: p, label: p }))}
-        onChange={(planId?: string) => set({ planId })}
-        data-testid="condition-tariff-plan"
-      />
+      <OptionalSelect params={params} set={set} name="planId" placeholder={t('segments.anyBestPlan')} width={180} options={(run?.planIds ?? []).map((p) => ({ value: p, label: p }))} />
     </>
   );
 }
 
-function DiversionInputs({ params, set }: { params: Params; set: (patch: Params) => void }) {
+function DiversionInputs({ params, set }: InputsProps) {
   const { t } = useLabels();
   const { diversionCampaigns } = useContext(PickerContext);
   return (
@@ -379,7 +356,7 @@ function DiversionInputs({ params, set }: { params: Params; set: (patch: Params)
   );
 }
 
-const inputsOf: Record<ConditionKind, (props: { params: Params; set: (patch: Params) => void }) => ReactNode> = {
+const inputsOf: Record<ConditionKind, (props: InputsProps) => ReactNode> = {
   field: FieldInputs,
   holds: HoldsInputs,
   contacted: ContactedInputs,
