@@ -501,6 +501,62 @@ describe('the console in a browser', () => {
   }, 90_000);
 });
 
+describe('customer tags in the console', () => {
+  it('lets an analyst define a tag by its rule and advice, recomputes its members, changes and deletes it', async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(40_000);
+    try {
+      const page = await signIn(context, 'analyst');
+      await page.goto(`${baseUrl}/tags`);
+      await page.getByTestId('tag-new').click();
+      await page.getByTestId('tag-name-zh').fill('重度流量用户');
+      await page.getByTestId('tag-name-en').fill('Heavy data users');
+      await pickOption(page, 'condition-field', '月均 GPRS 流量', 'GPRS');
+      await pickOption(page, 'condition-op', '大于等于');
+      await page.getByTestId('tag-editor').getByTestId('segment-condition').locator('.ant-input-number-input').fill('100');
+      await page.getByTestId('tag-script').fill('推荐 GPRS 流量包');
+      await pickOption(page, 'tag-channel', '短信营业厅');
+      await expect.poll(() => page.getByTestId('filter-count').textContent()).toMatch(/位客户/);
+      const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/tags'));
+      await page.getByTestId('tag-save').click();
+      expect((await created).status()).toBe(201);
+
+      type TagRow = { tagId: string; rule: unknown; advice: { script: string; channelId: string | null } | null; members: number | null };
+      const rule = { all: [{ field: 'gprsMb', op: 'gte', value: 100 }] };
+      const tag = (await apiFromPage<TagRow[]>(page, '/api/tags')).find((x) => x.tagId === 'heavy_data_users')!;
+      expect(tag).toMatchObject({ rule, advice: { script: '推荐 GPRS 流量包', channelId: 'sms_hall' } });
+      // saving recomputes the members: as many as the rule counts
+      const expected = await page.evaluate(async (filter) => {
+        const response = await fetch('/api/segments/preview', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
+          body: JSON.stringify({ filter }),
+        });
+        return ((await response.json()) as { count: number }).count;
+      }, rule);
+      await expect.poll(async () => (await apiFromPage<TagRow[]>(page, '/api/tags')).find((x) => x.tagId === 'heavy_data_users')!.members, { timeout: 30_000 }).toBe(expected);
+      await expect.poll(() => page.getByTestId('tag-rule').textContent()).toBe('月均 GPRS 流量（MB） 大于等于 100');
+
+      // changed in place
+      await page.getByTestId('tag-edit').click();
+      await page.getByTestId('tag-editor').getByTestId('segment-condition').locator('.ant-input-number-input').fill('200');
+      const changed = page.waitForResponse((r) => r.request().method() === 'PUT' && r.url().endsWith('/api/tags/heavy_data_users'));
+      await page.getByTestId('tag-save').click();
+      expect((await changed).status()).toBe(200);
+      expect((await apiFromPage<TagRow[]>(page, '/api/tags')).find((x) => x.tagId === 'heavy_data_users')!.rule).toEqual({ all: [{ field: 'gprsMb', op: 'gte', value: 200 }] });
+
+      // and deleted after a confirmation
+      await page.getByTestId('tag-delete').click();
+      const deleted = page.waitForResponse((r) => r.request().method() === 'DELETE' && r.url().endsWith('/api/tags/heavy_data_users'));
+      await confirmPopconfirm(page, deleted);
+      expect((await deleted).status()).toBe(204);
+      expect((await apiFromPage<TagRow[]>(page, '/api/tags')).some((x) => x.tagId === 'heavy_data_users')).toBe(false);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+});
+
 describe('closed-loop campaigns in the console', () => {
   it('lets a planner write a draft in the step form and submit it, and an approver approve it from the inbox', async () => {
     const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -12,5 +12,16 @@ export const useCustomerTags = (subscriberId: number) => useApi<CustomerTag[]>(`
 export const recomputeTags = () => api<{ jobId: string }>('/api/tags/recompute', { method: 'POST' });
 export const rateTag = (tagId: string, rating: number) => api<Tag>(`/api/tags/${encodeURIComponent(tagId)}/rating`, { method: 'PUT', body: { rating } });
 export const commentOnTag = (tagId: string, body: string) => api<TagComment>(`/api/tags/${encodeURIComponent(tagId)}/comments`, { method: 'POST', body: { body } });
-export const updateTag = (tagId: string, body: { nameZh: string; nameEn: string; rule: unknown; advice: TagAdvice | null }) =>
-  api<Tag>(`/api/tags/${encodeURIComponent(tagId)}`, { method: 'PUT', body });
+/** What the tag editor sends (TagInput): names, descriptions, the rule in the segment language and the advice. */
+export interface TagBody {
+  nameZh: string;
+  nameEn: string;
+  descriptionZh?: string;
+  descriptionEn?: string;
+  rule: unknown;
+  advice: TagAdvice | null;
+}
+
+export const createTag = (body: TagBody) => api<Tag>('/api/tags', { method: 'POST', body });
+export const updateTag = (tagId: string, body: TagBody) => api<Tag>(`/api/tags/${encodeURIComponent(tagId)}`, { method: 'PUT', body });
+export const deleteTag = (tagId: string) => api<void>(`/api/tags/${encodeURIComponent(tagId)}`, { method: 'DELETE' });

@@ -1,21 +1,22 @@
 // 客户标签: every tag with its members, marketing advice and rating; a tag's detail shows its rule,
 // the users' ratings and comments (wiki style) and its validation against finished campaigns.
 import { useEffect, useState } from 'react';
-import { App as AntApp, Alert, Button, Card, Col, Descriptions, Drawer, Input, List, Rate, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { SyncOutlined } from '@ant-design/icons';
+import { App as AntApp, Alert, Button, Card, Col, Descriptions, Drawer, Input, List, Popconfirm, Rate, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { DeleteOutlined, EditOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
 import { useJob } from '../api/platform.ts';
-import { commentOnTag, rateTag, recomputeTags, useTagComments, useTags, useTagValidation, type Tag as TagRow } from '../api/tags.ts';
+import { commentOnTag, deleteTag, rateTag, recomputeTags, useTagComments, useTags, useTagValidation, type Tag as TagRow } from '../api/tags.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { useFilterText } from '../components/FilterEditor.tsx';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
+import { TagEditor } from '../components/TagEditor.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { percent } from '../money.ts';
 
 const kindColor: Record<string, string> = { standard: 'blue', value_tier: 'gold', custom: 'purple' };
 
-function TagDetail({ tag, onChanged }: { tag: TagRow; onChanged: () => void }) {
+function TagDetail({ tag, onChanged, onEdit, onDeleted }: { tag: TagRow; onChanged: () => void; onEdit: () => void; onDeleted: () => void }) {
   const { t, name, label } = useLabels();
   const { can } = useAuth();
   const { message } = AntApp.useApp();
@@ -44,8 +45,32 @@ function TagDetail({ tag, onChanged }: { tag: TagRow; onChanged: () => void }) {
     }
   };
 
+  const remove = async () => {
+    try {
+      await deleteTag(tag.tagId);
+      void message.success(t('tags.deleted', { name: name(tag.nameZh, tag.nameEn) }));
+      onDeleted();
+    } catch (e) {
+      void message.error(describeError(e));
+    }
+  };
+
   return (
     <Space direction="vertical" style={{ width: '100%' }} size="middle">
+      {can('models.settings') && (
+        <Space>
+          <Button icon={<EditOutlined />} onClick={onEdit} data-testid="tag-edit">
+            {t('tags.edit')}
+          </Button>
+          {tag.kind === 'custom' && (
+            <Popconfirm title={t('tags.confirmDelete', { name: name(tag.nameZh, tag.nameEn) })} onConfirm={() => void remove()}>
+              <Button danger icon={<DeleteOutlined />} data-testid="tag-delete">
+                {t('tags.delete')}
+              </Button>
+            </Popconfirm>
+          )}
+        </Space>
+      )}
       <Descriptions size="small" column={1} bordered>
         <Descriptions.Item label={t('tags.description')}>{name(tag.descriptionZh, tag.descriptionEn)}</Descriptions.Item>
         <Descriptions.Item label={t('tags.rule')}>
@@ -109,6 +134,8 @@ export default function TagsPage() {
   const { data, error, loading, reload } = useTags();
   const [jobId, setJobId] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // the tag being edited; null for a new one, undefined when the editor is closed
+  const [editing, setEditing] = useState<TagRow | null | undefined>(undefined);
   const job = useJob(jobId, 1000);
   const finished = job.data && (job.data.status === 'succeeded' || job.data.status === 'failed');
   useEffect(() => {
@@ -128,9 +155,18 @@ export default function TagsPage() {
     <>
       <PageHeader
         title={t('tags.title')}
-        extra={can('models.train') && (
-          <Button icon={<SyncOutlined />} onClick={recompute} loading={!!jobId && !finished} data-testid="tags-recompute">{t('tags.recompute')}</Button>
-        )}
+        extra={
+          <Space>
+            {can('models.settings') && (
+              <Button icon={<PlusOutlined />} onClick={() => setEditing(null)} data-testid="tag-new">
+                {t('tags.new')}
+              </Button>
+            )}
+            {can('models.train') && (
+              <Button icon={<SyncOutlined />} onClick={recompute} loading={!!jobId && !finished} data-testid="tags-recompute">{t('tags.recompute')}</Button>
+            )}
+          </Space>
+        }
       >
         <Typography.Text type="secondary">{t('tags.hint')}</Typography.Text>
       </PageHeader>
@@ -159,8 +195,33 @@ export default function TagsPage() {
         />
       </Card>
       <Drawer width={640} open={!!selected} onClose={() => setOpen(null)} title={selected ? name(selected.nameZh, selected.nameEn) : ''} destroyOnClose>
-        {selected && <TagDetail tag={selected} onChanged={reload} />}
+        {selected && (
+          <TagDetail
+            tag={selected}
+            onChanged={reload}
+            onEdit={() => setEditing(selected)}
+            onDeleted={() => {
+              setOpen(null);
+              reload();
+            }}
+          />
+        )}
       </Drawer>
+      {editing !== undefined && (
+        <TagEditor
+          key={editing?.tagId ?? 'new'}
+          tag={editing}
+          open
+          onClose={() => setEditing(undefined)}
+          onSaved={(saved) => {
+            setEditing(undefined);
+            setOpen(saved.tagId);
+            reload();
+            // members follow the new rule at the next recomputation: start it when the user may
+            if (can('models.train')) void recompute();
+          }}
+        />
+      )}
     </>
   );
 }
