@@ -39,7 +39,7 @@ const formOf = (tag: Tag | null): TagForm =>
 
 /** `tag` null creates a custom tag. */
 export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; open: boolean; onClose: () => void; onSaved: (tag: Tag) => void }) {
-  const { t, label } = useLabels();
+  const { t, label, name } = useLabels();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<TagForm>();
   const [saving, setSaving] = useState(false);
@@ -61,7 +61,7 @@ export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; op
     setSaving(true);
     try {
       const saved = tag ? await updateTag(tag.tagId, body) : await createTag(body);
-      void message.success(t('tags.savedTag', { name: saved.nameZh }));
+      void message.success(t('tags.savedTag', { name: name(saved.nameZh, saved.nameEn) }));
       onSaved(saved);
     } catch (e) {
       void message.error(describeError(e));
@@ -75,7 +75,7 @@ export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; op
     <Modal
       open={open}
       width={1000}
-      title={tag ? t('tags.editTitle', { name: tag.nameZh }) : t('tags.newTitle')}
+      title={tag ? t('tags.editTitle', { name: name(tag.nameZh, tag.nameEn) }) : t('tags.newTitle')}
       okText={t('tags.save')}
       confirmLoading={saving}
       onOk={() => void save()}
