@@ -149,15 +149,16 @@ async function confirmPopconfirm(page: Page, answered: Promise<unknown>): Promis
 
 /**
  * Chooses a Select's option by clicking its label once it is listed, and waits until it shows as
- * chosen (keys pressed before the list opens or loads are lost). `typed` filters a searchable list first.
+ * chosen (keys pressed before the list opens or loads are lost). `typed` filters a searchable list
+ * first; `scope` (a row, a dialog) tells apart Selects that share a test id.
  */
-async function pickOption(page: Page, testId: string, optionLabel: string, typed?: string): Promise<void> {
+async function pickOption(page: Page, testId: string, optionLabel: string, typed?: string, scope: Page | Locator = page): Promise<void> {
   // a list closed just before is still on screen while it fades out, and may hold the same label
   await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
-  await page.getByTestId(testId).click();
+  await scope.getByTestId(testId).click();
   if (typed) await page.keyboard.type(typed);
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
-  await page.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
+  await scope.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
 }
 
 describe('the console in a browser', () => {
@@ -382,6 +383,32 @@ describe('the console in a browser', () => {
     expect(gone).toBe(404);
   }, 90_000);
 
+  it('re-rates a target given by conditions built in a dialog, with the plan picked from the catalogue', async () => {
+    await page.getByTestId('menu-tariffSimulation').click();
+    await pickOption(page, 'sim-plans', '(GT_BIZ_128)', 'GT_BIZ_128');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('sim-target-mode').getByText('条件筛选').click();
+    await page.getByTestId('sim-conditions-edit').click();
+    const dialog = page.locator('.ant-modal:visible');
+    await pickOption(page, 'condition-field', '套餐', '套餐', dialog);
+    await pickOption(page, 'condition-op', '等于', undefined, dialog);
+    await pickOption(page, 'condition-value', '(GT_BIZ)', 'GT_BIZ', dialog);
+    await page.getByTestId('sim-conditions-ok').click();
+    await expect.poll(() => page.getByTestId('sim-conditions-text').textContent()).toBe('套餐 等于 GT_BIZ');
+
+    const started = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/tariffs/simulations'));
+    await page.getByTestId('sim-run').click();
+    const { runId } = (await (await started).json()) as { runId: number };
+    const plans = await apiFromPage<Array<{ planId: string; holders: number }>>(page, '/api/tariffs/plans');
+    const run = await apiFromPage<{ filter: unknown; targetCount: number }>(page, `/api/tariffs/runs/${runId}`);
+    expect(run.filter).toEqual({ all: [{ field: 'planId', op: 'eq', value: 'GT_BIZ' }] });
+    expect(run.targetCount).toBe(plans.find((p) => p.planId === 'GT_BIZ')!.holders);
+    await expect.poll(() => page.getByTestId('sim-target-text').textContent()).toBe('套餐 等于 GT_BIZ');
+    await page.getByTestId('sim-summary').waitFor({ timeout: 60_000 });
+    const gone = await page.evaluate(async (url) => (await fetch(url, { method: 'DELETE', headers: { authorization: `Bearer ${localStorage.getItem('yiti.token') ?? ''}` } })).status, `/api/tariffs/runs/${runId}`);
+    expect(gone).toBe(204);
+  }, 90_000);
+
   it('switches the console to English', async () => {
     const menuLabel = page.getByTestId('menu-customers');
     expect(await menuLabel.textContent()).toBe('客户');
@@ -396,14 +423,8 @@ describe('the console in a browser', () => {
     const rows = page.getByTestId('segment-condition');
     const root = page.getByTestId('segment-group').first();
     await rows.first().waitFor();
-    /** Picks an option of a Select inside `scope` (the rows repeat the same test ids). */
-    const pick = async (scope: Locator, testId: string, optionLabel: string, typed?: string) => {
-      await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
-      await scope.getByTestId(testId).click();
-      if (typed) await page.keyboard.type(typed);
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
-      await scope.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
-    };
+    // the rows repeat the same test ids: each pick is scoped to its row
+    const pick = (row: Locator, testId: string, optionLabel: string, typed?: string) => pickOption(page, testId, optionLabel, typed, row);
     const addCondition = async (group: Locator, kind: string) => {
       const before = await rows.count();
       await group.getByTestId('add-condition').last().hover();
@@ -658,7 +679,7 @@ describe('closed-loop campaigns in the console', () => {
     }
   }, 60_000);
 
-  it("lets a planner target a draft campaign with its own conditions, counted live, and finds them again on reopening", async () => {
+  it("lets a planner target a draft campaign and a channel rule with their own conditions, and finds them again on reopening", async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     context.setDefaultTimeout(40_000);
     try {
@@ -683,20 +704,36 @@ describe('closed-loop campaigns in the console', () => {
       expect(preview).toBeGreaterThan(0);
       await expect.poll(() => page.getByTestId('filter-count').textContent()).toContain(`${preview} 位客户`);
 
+      // the SMS hall for VIPs of level 3 and up, the rule's own conditions built in a dialog
+      await page.getByTestId('campaign-steps').getByText('渠道与波次').click();
+      await page.getByTestId('channel-add').click();
+      await pickOption(page, 'channel-rule-0', 'sms_hall', 'sms');
+      await page.getByTestId('channel-when-0-edit').click();
+      const dialog = page.locator('.ant-modal:visible');
+      await pickOption(page, 'condition-field', 'VIP 等级', 'VIP', dialog);
+      await pickOption(page, 'condition-op', '大于等于', undefined, dialog);
+      await dialog.locator('.ant-input-number-input').fill('3');
+      await page.getByTestId('channel-when-0-ok').click();
+      await expect.poll(() => page.getByTestId('channel-when-0-text').textContent()).toBe('VIP 等级 大于等于 3');
+      const when = { all: [{ field: 'vipLevel', op: 'gte', value: 3 }] };
+
       const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/campaigns'));
       await page.getByTestId('campaign-save').click();
       const campaignId = ((await (await created).json()) as { campaignId: number }).campaignId;
-      const saved = await apiFromPage<{ plan: { target: unknown } }>(page, `/api/campaigns/${campaignId}`);
+      const saved = await apiFromPage<{ plan: { target: unknown; channels: unknown[] } }>(page, `/api/campaigns/${campaignId}`);
       expect(saved.plan.target).toEqual({ kind: 'filter', filter });
+      expect(saved.plan.channels).toEqual([expect.objectContaining({ channelId: 'sms_hall', when })]);
 
       await page.goto(`${baseUrl}/campaigns/${campaignId}/edit`);
       await page.getByTestId('campaign-steps').getByText('目标客户').click();
       await page.locator('[data-testid="condition-field"] .ant-select-selection-item', { hasText: '年龄' }).waitFor();
+      await expect.poll(() => page.getByTestId('channel-when-0-text').textContent()).toBe('VIP 等级 大于等于 3');
       expect(await row.locator('.ant-input-number-input').inputValue()).toBe('60');
       await expect.poll(() => page.getByTestId('filter-count').textContent()).toContain(`${preview} 位客户`);
       // the campaign's page says whom it targets in words, for its approver
       await page.goto(`${baseUrl}/campaigns/${campaignId}`);
       await expect.poll(() => page.getByTestId('campaign-target-filter').textContent()).toBe('年龄 大于等于 60');
+      await expect.poll(() => page.getByTestId('campaign-channel-rules').textContent()).toBe('sms_hall (VIP 等级 大于等于 3)');
     } finally {
       await context.close();
     }

@@ -17,6 +17,8 @@ interface FieldSpec {
   labelZh: string;
   labelEn: string;
   group: 'profile' | 'usage' | 'contact';
+  /** Where the console picks the values from, for a text field of codes. */
+  source?: 'plans' | 'cities';
 }
 
 const asOf = `(SELECT coalesce((SELECT TRY_CAST(value AS DATE) FROM province_meta WHERE key = 'as_of_date'), current_date))`;
@@ -24,9 +26,9 @@ const asOf = `(SELECT coalesce((SELECT TRY_CAST(value AS DATE) FROM province_met
 /** Every field a segment may filter on. Keys are the names used in filters. */
 export const segmentFields = {
   brand: { sql: 's.brand', type: 'enum', values: ['gotone', 'mzone', 'easyown'], labelZh: '品牌', labelEn: 'Brand', group: 'profile' },
-  planId: { sql: 's.plan_id', type: 'string', labelZh: '套餐', labelEn: 'Plan', group: 'profile' },
+  planId: { sql: 's.plan_id', type: 'string', labelZh: '套餐', labelEn: 'Plan', group: 'profile', source: 'plans' },
   status: { sql: 's.status', type: 'enum', values: ['active', 'suspended', 'arrears', 'cancelled'], labelZh: '状态', labelEn: 'Status', group: 'profile' },
-  cityCode: { sql: 's.city_code', type: 'string', labelZh: '地市', labelEn: 'City', group: 'profile' },
+  cityCode: { sql: 's.city_code', type: 'string', labelZh: '地市', labelEn: 'City', group: 'profile', source: 'cities' },
   age: { sql: 's.age', type: 'number', labelZh: '年龄', labelEn: 'Age', group: 'profile' },
   gender: { sql: 's.gender', type: 'enum', values: ['M', 'F'], labelZh: '性别', labelEn: 'Gender', group: 'profile' },
   tenureMonths: { sql: `datediff('month', s.join_date, ${asOf})`, type: 'number', labelZh: '在网月数', labelEn: 'Tenure (months)', group: 'profile' },
@@ -561,6 +563,6 @@ export async function deleteSegment(db: Db, segmentId: number): Promise<void> {
 export function segmentFieldCatalogue() {
   return fieldNames.map((name) => {
     const spec: FieldSpec = segmentFields[name];
-    return { name, type: spec.type, values: spec.values ?? null, ops: opsFor[spec.type], labelZh: spec.labelZh, labelEn: spec.labelEn, group: spec.group };
+    return { name, type: spec.type, values: spec.values ?? null, source: spec.source ?? null, ops: opsFor[spec.type], labelZh: spec.labelZh, labelEn: spec.labelEn, group: spec.group };
   });
 }

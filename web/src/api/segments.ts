@@ -9,6 +9,8 @@ export interface SegmentField {
   name: string;
   type: FieldType;
   values: string[] | null;
+  /** where to pick the codes of a text field from */
+  source: 'plans' | 'cities' | null;
   ops: ComparisonOp[];
   labelZh: string;
   labelEn: string;

@@ -3,14 +3,14 @@
 // has (a profile/usage/contact field, a product held, contacts, browsing, a model score, a tariff
 // run's recommendation, a diversion campaign's outcome), with pickers fed by the API.
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { AutoComplete, Button, Checkbox, Dropdown, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
-import { ApartmentOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { AutoComplete, Button, Checkbox, Dropdown, Input, InputNumber, Modal, Radio, Select, Space, Typography } from 'antd';
+import { ApartmentOutlined, DeleteOutlined, FilterOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { webSites } from '../api/analytics.ts';
 import { useCampaigns, type CampaignSummary } from '../api/campaigns.ts';
 import { useApi } from '../api/client.ts';
 import { useAllModelRuns, useScoreLabels, type ModelRun } from '../api/models.ts';
-import { useChannels, type Channel } from '../api/platform.ts';
+import { useChannels, useCities, type Channel } from '../api/platform.ts';
 import type { ApiError } from '../api/client.ts';
 import { previewSegment, useSegmentFields, type SegmentField, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
 import type { TariffRun } from '../api/tariffs.ts';
@@ -59,6 +59,26 @@ function useCodes(group: string): string[] {
   }, [i18n, i18n.language, group]);
 }
 
+/** The codes of a field picked from their list: tariff plans, or cities. */
+function CodeSelect({ source, multiple, value, onChange }: { source: 'plans' | 'cities'; multiple: boolean; value: unknown; onChange: (value: unknown) => void }) {
+  const { name } = useLabels();
+  const cities = useCities();
+  const shown = multiple ? (Array.isArray(value) ? value.map(String) : []) : (value as string | undefined);
+  if (source === 'plans') return <ProductSelect kinds={['tariff_plan']} multiple={multiple} value={shown} onChange={onChange} width={240} data-testid="condition-value" />;
+  return (
+    <Select
+      showSearch
+      mode={multiple ? 'multiple' : undefined}
+      optionFilterProp="label"
+      style={{ minWidth: 180 }}
+      value={shown}
+      onChange={onChange}
+      options={(cities ?? []).map((c) => ({ value: c.cityCode, label: name(c.nameZh, c.nameEn) }))}
+      data-testid="condition-value"
+    />
+  );
+}
+
 function FieldValueInput({ field, op, value, onChange }: { field: SegmentField; op: ComparisonOp | undefined; value: unknown; onChange: (value: unknown) => void }) {
   const { t, label } = useLabels();
   if (!op || op === 'isTrue' || op === 'isFalse') return null;
@@ -74,6 +94,7 @@ function FieldValueInput({ field, op, value, onChange }: { field: SegmentField; 
       </Space.Compact>
     );
   }
+  if (field.source) return <CodeSelect source={field.source} multiple={op === 'in' || op === 'notIn'} value={value} onChange={onChange} />;
   if (op === 'in' || op === 'notIn') {
     const values = Array.isArray(value) ? value.map(String) : [];
     const toValue = (list: string[]) => (field.type === 'number' ? list.map(Number).filter((n) => Number.isFinite(n)) : list);
@@ -537,4 +558,61 @@ export function useFilterText(): (filter: unknown) => string {
     const names = new Map((fields.data ?? []).map((f) => [f.name, english ? f.labelEn : f.labelZh]));
     return (filter: unknown) => filterText(filter, { t: (key, options) => t(key, options ?? {}), label, fieldLabel: (name) => names.get(name) });
   }, [fields.data, english, t, label]);
+}
+
+/**
+ * Conditions where the page has little room: the filter in words and a button that opens the
+ * builder in a dialog; OK keeps a complete filter. With `optional`, no conditions means everyone
+ * (e.g. a campaign's channel rule) and a button clears them.
+ */
+export function FilterInModal({
+  value,
+  onChange,
+  fields,
+  optional,
+  testId,
+}: {
+  value?: GroupNode;
+  onChange?: (root: GroupNode | undefined) => void;
+  fields: SegmentField[];
+  optional?: boolean;
+  testId?: string;
+}) {
+  const { t } = useLabels();
+  const describe = useFilterText();
+  const [draft, setDraft] = useState<GroupNode | undefined>(undefined);
+  const specs = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
+  const filter = value ? filterOf(value, specs) : null;
+  const draftFilter = draft ? filterOf(draft, specs) : null;
+  return (
+    <>
+      <Space wrap>
+        <Typography.Text type={filter ? undefined : 'secondary'} data-testid={testId && `${testId}-text`}>
+          {filter ? describe(filter) : t(optional ? 'segments.everyone' : 'segments.noConditions')}
+        </Typography.Text>
+        <Button size="small" icon={<FilterOutlined />} onClick={() => setDraft(value ?? newGroup('all', [newCondition('field')]))} data-testid={testId && `${testId}-edit`}>
+          {t('segments.editConditions')}
+        </Button>
+        {optional && value && (
+          <Button size="small" type="text" onClick={() => onChange?.(undefined)} data-testid={testId && `${testId}-clear`}>
+            {t('segments.clearConditions')}
+          </Button>
+        )}
+      </Space>
+      <Modal
+        open={draft !== undefined}
+        width={1000}
+        title={t('segments.editConditions')}
+        onCancel={() => setDraft(undefined)}
+        onOk={() => {
+          onChange?.(draft);
+          setDraft(undefined);
+        }}
+        okButtonProps={{ disabled: !draftFilter, 'data-testid': testId && `${testId}-ok` } as never}
+        destroyOnClose
+      >
+        {draft && <FilterField value={draft} onChange={setDraft} fields={fields} />}
+      </Modal>
+    </>
+  );
 }

@@ -7,6 +7,8 @@ import { useLabels } from '../i18n/labels.ts';
 const kinds = ['vas', 'offer', 'tariff_plan'] as const;
 
 interface Props {
+  /** only products of these kinds (default: all) */
+  kinds?: ReadonlyArray<(typeof kinds)[number]>;
   value?: string | string[];
   onChange?: (value: string | string[]) => void;
   multiple?: boolean;
@@ -15,7 +17,7 @@ interface Props {
   'data-testid'?: string;
 }
 
-export function ProductSelect({ value, onChange, multiple, placeholder, width = 260, 'data-testid': testId }: Props) {
+export function ProductSelect({ kinds: only = kinds, value, onChange, multiple, placeholder, width = 260, 'data-testid': testId }: Props) {
   const { label, name } = useLabels();
   const products = useProducts();
   return (
@@ -28,7 +30,7 @@ export function ProductSelect({ value, onChange, multiple, placeholder, width = 
       loading={products.loading}
       value={value}
       onChange={onChange}
-      options={kinds.map((k) => ({
+      options={only.map((k) => ({
         label: label('productKind', k),
         options: (products.data ?? []).filter((p) => p.kind === k).map((p) => ({ value: p.productId, label: `${name(p.nameZh, p.nameEn)} (${p.productId})` })),
       }))}

@@ -2,7 +2,7 @@
 // scripts, target group, channels and waves, promotion, review). Saves with the version it read;
 // the server checks everything and its {code, message, field} is shown at the field and in an alert.
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Tag, Tooltip, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Space, Steps, Typography, Upload } from 'antd';
 import { DeleteOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import type { FormInstance } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
@@ -14,7 +14,7 @@ import { useSegmentFields, useSegments } from '../api/segments.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { FilterField, useFilterText } from '../components/FilterEditor.tsx';
+import { FilterField, FilterInModal, useFilterText } from '../components/FilterEditor.tsx';
 import { filterOf, treeOf, type FieldSpec, type GroupNode } from '../components/filterTree.ts';
 import { ProductSelect } from '../components/ProductSelect.tsx';
 import { useLabels } from '../i18n/labels.ts';
@@ -31,8 +31,8 @@ interface PlanForm {
   offers?: Array<{ productId: string; scripts?: Array<{ channelId: string; text: string }> }>;
   /** `tree`: the campaign's own conditions, as the segment builder edits them. */
   target?: { kind: 'none' | 'segment' | 'list' | 'filter'; segmentId?: number; subscriberIdsText?: string; tree?: GroupNode };
-  /** `when` (a rule's own filter) is carried through unedited. */
-  channels?: Array<{ channelId: string; segment?: string; when?: unknown }>;
+  /** `when`: the conditions a customer must meet for the rule (none: everyone), as the segment builder edits them. */
+  channels?: Array<{ channelId: string; segment?: string; when?: GroupNode }>;
   waveMode?: 'parallel' | 'serial';
   channelPriority?: 'rules' | 'preference';
   waves?: Array<{ name?: string; startDate: string; endDate: string; size?: number | null; channels?: string[] }>;
@@ -65,7 +65,7 @@ function planToForm(plan: CampaignPlan): PlanForm {
     target: plan.target
       ? { kind: plan.target.kind, segmentId: plan.target.segmentId, subscriberIdsText: plan.target.subscriberIds?.join('\n'), tree: treeOf(plan.target.filter) ?? undefined }
       : { kind: 'none' },
-    channels: plan.channels?.map((c) => ({ channelId: c.channelId, segment: c.segment, when: c.when })),
+    channels: plan.channels?.map((c) => ({ channelId: c.channelId, segment: c.segment, when: c.when === undefined ? undefined : (treeOf(c.when) ?? undefined) })),
     waveMode: plan.waveMode ?? 'parallel',
     channelPriority: plan.channelPriority?.by ?? 'rules',
     waves: plan.waves?.map((w) => ({ ...w })),
@@ -78,12 +78,15 @@ function planToForm(plan: CampaignPlan): PlanForm {
 }
 
 /**
- * The form back as the plan the API takes; what the form does not edit (rule filters, alert thresholds) is kept.
+ * The form back as the plan the API takes; what the form does not edit (alert thresholds) is kept.
  * A target's conditions still being filled in go as an empty filter, which the API refuses naming target.filter.
  */
 function formToPlan(v: PlanForm, original: CampaignPlan | undefined, fields: ReadonlyMap<string, FieldSpec>): CampaignPlan {
   const channels = (v.channels ?? []).filter((c) => c?.channelId);
-  const rules = channels.map((c) => ({ channelId: c.channelId, ...optional('segment', c.segment?.trim()), ...(c.when !== undefined ? { when: c.when } : {}) }));
+  const rules = channels.map((c) => {
+    const when = c.when ? filterOf(c.when, fields) : null;
+    return { channelId: c.channelId, ...optional('segment', c.segment?.trim()), ...(when ? { when } : {}) };
+  });
   let target: Target | undefined;
   if (v.target?.kind === 'segment') target = { kind: 'segment', ...optional('segmentId', v.target.segmentId) };
   else if (v.target?.kind === 'list') target = { kind: 'list', subscriberIds: parseSubscriberIds(v.target.subscriberIdsText ?? '') };
@@ -472,11 +475,9 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                       <Form.Item name={[f.name, 'segment']} label={t('campaign.channels.segment')}>
                         <Input style={{ width: 200 }} maxLength={64} />
                       </Form.Item>
-                      {form.getFieldValue(['channels', f.name, 'when']) !== undefined && (
-                        <Tooltip title={JSON.stringify(form.getFieldValue(['channels', f.name, 'when']))}>
-                          <Tag color="blue">{t('campaign.channels.hasFilter')}</Tag>
-                        </Tooltip>
-                      )}
+                      <Form.Item name={[f.name, 'when']} label={t('campaign.channels.when')}>
+                        <FilterInModal optional fields={segmentFields.data ?? []} testId={`channel-when-${i}`} />
+                      </Form.Item>
                       <Button size="small" disabled={i === 0} onClick={() => move(i, i - 1)} aria-label={t('campaign.channels.up')}>
                         ↑
                       </Button>

@@ -270,7 +270,11 @@ function Overview({ campaign }: { campaign: Campaign }) {
                     ? t('campaign.target.listN', { count: target.subscriberIds?.length ?? 0 })
                     : <span data-testid="campaign-target-filter">{filterText(target.filter)}</span>}
             </Descriptions.Item>
-            <Descriptions.Item label={t('campaign.channels.title')}>{(plan.channels ?? []).map((c) => c.channelId).join(' → ') || '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('campaign.channels.title')}>
+              <span data-testid="campaign-channel-rules">
+                {(plan.channels ?? []).map((c) => (c.when === undefined ? c.channelId : `${c.channelId} (${filterText(c.when)})`)).join(' → ') || '—'}
+              </span>
+            </Descriptions.Item>
             <Descriptions.Item label={t('campaign.waves.title')}>
               {t(`campaign.waves.modes.${plan.waveMode ?? 'parallel'}`)}{t('campaign.colon')}{(plan.waves ?? []).map((w) => `${w.startDate} ~ ${w.endDate}`).join(t('campaign.listSep')) || '—'}
             </Descriptions.Item>

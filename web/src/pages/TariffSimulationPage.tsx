@@ -8,7 +8,7 @@ import type { ColumnsType, SorterResult } from 'antd/es/table/interface.js';
 import { DeleteOutlined, DownloadOutlined, PlayCircleOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { Job } from '../api/platform.ts';
-import { saveSegment, useSegments } from '../api/segments.ts';
+import { saveSegment, useSegmentFields, useSegments } from '../api/segments.ts';
 import {
   deleteRun,
   downloadResultsCsv,
@@ -30,6 +30,8 @@ import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { BrandTag, JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
+import { FilterInModal, useFilterText } from '../components/FilterEditor.tsx';
+import { filterOf, type GroupNode } from '../components/filterTree.ts';
 import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { serverPagination } from '../components/paging.ts';
@@ -45,19 +47,24 @@ function NewRunCard({ onStarted, labels }: { onStarted: (runId: number) => void;
   const plans = useTariffPlans();
   const segments = useSegments();
   const [candidates, setCandidates] = useState<string[]>([]);
-  const [mode, setMode] = useState<'plans' | 'segment'>('plans');
+  const [mode, setMode] = useState<'plans' | 'segment' | 'filter'>('plans');
   const [segmentId, setSegmentId] = useState<number>();
+  const [conditions, setConditions] = useState<GroupNode>();
+  const fields = useSegmentFields();
+  const specs = useMemo(() => new Map((fields.data ?? []).map((f) => [f.name, f])), [fields.data]);
+  const filter = conditions ? filterOf(conditions, specs) : null;
   const [currentPlans, setCurrentPlans] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
 
   const defined = (plans.data ?? []).filter((p) => p.defined && p.active);
   const held = (plans.data ?? []).filter((p) => p.holders > 0);
-  const ready = candidates.length > 0 && (mode === 'segment' ? segmentId !== undefined : currentPlans.length > 0);
+  const ready = candidates.length > 0 && (mode === 'segment' ? segmentId !== undefined : mode === 'filter' ? filter !== null : currentPlans.length > 0);
 
   const start = async () => {
     setBusy(true);
     try {
-      const target = mode === 'segment' ? { segmentId: segmentId! } : { filter: { field: 'planId', op: 'in', value: currentPlans } };
+      const target =
+        mode === 'segment' ? { segmentId: segmentId! } : mode === 'filter' ? { filter: filter! } : { filter: { field: 'planId', op: 'in', value: currentPlans } };
       const started = await startSimulation({ planIds: candidates, ...target });
       void message.success(t('tariff.started', { count: started.targetCount }));
       onStarted(started.runId);
@@ -87,11 +94,12 @@ function NewRunCard({ onStarted, labels }: { onStarted: (runId: number) => void;
           <Space direction="vertical" style={{ width: '100%' }}>
             <Radio.Group
               value={mode}
-              onChange={(e) => setMode(e.target.value as 'plans' | 'segment')}
+              onChange={(e) => setMode(e.target.value as 'plans' | 'segment' | 'filter')}
               optionType="button"
               options={[
                 { value: 'plans', label: t('tariff.targetPlans') },
                 { value: 'segment', label: t('tariff.targetSegment') },
+                { value: 'filter', label: t('tariff.targetFilter') },
               ]}
               data-testid="sim-target-mode"
             />
@@ -105,6 +113,8 @@ function NewRunCard({ onStarted, labels }: { onStarted: (runId: number) => void;
                 options={held.map((p) => ({ value: p.planId, label: `${name(p.nameZh, p.nameEn)} (${p.planId}) · ${count(p.holders)}` }))}
                 data-testid="sim-current-plans"
               />
+            ) : mode === 'filter' ? (
+              <FilterInModal value={conditions} onChange={setConditions} fields={fields.data ?? []} testId="sim-conditions" />
             ) : (
               <Select
                 value={segmentId}
@@ -576,6 +586,7 @@ function Results({ run, labels }: { run: TariffRun; labels: Labels }) {
 export default function TariffSimulationPage() {
   const labels = useTariffLabels();
   const { t } = labels;
+  const filterText = useFilterText();
   const { can } = useAuth();
   const [params, setParams] = useSearchParams();
   const runId = params.get('run') ? Number(params.get('run')) : null;
@@ -648,6 +659,9 @@ export default function TariffSimulationPage() {
                 <Descriptions.Item label={t('tariff.candidates')}>{run.planIds.join('、')}</Descriptions.Item>
                 <Descriptions.Item label={t('tariff.months')}>{run.months.join('、')}</Descriptions.Item>
                 <Descriptions.Item label={t('tariff.targetCount')}>{count(run.targetCount)}</Descriptions.Item>
+                <Descriptions.Item label={t('tariff.target')} span={2}>
+                  <span data-testid="sim-target-text">{filterText(run.filter)}</span>
+                </Descriptions.Item>
                 <Descriptions.Item label={t('tariff.createdBy')}>
                   {run.createdBy} · {run.createdAt}
                 </Descriptions.Item>
