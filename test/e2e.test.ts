@@ -427,7 +427,7 @@ describe('the console in a browser', () => {
     const pick = (row: Locator, testId: string, optionLabel: string, typed?: string) => pickOption(page, testId, optionLabel, typed, row);
     const addCondition = async (group: Locator, kind: string) => {
       const before = await rows.count();
-      await group.getByTestId('add-condition').last().hover();
+      await group.getByTestId('add-condition').last().click();
       await page.locator('.ant-dropdown:visible').getByTestId(`add-${kind}`).click();
       await expect.poll(() => rows.count()).toBe(before + 1);
     };
@@ -536,7 +536,7 @@ describe('customer tags in the console', () => {
       await pickOption(page, 'condition-op', '大于等于');
       await page.getByTestId('tag-editor').getByTestId('segment-condition').locator('.ant-input-number-input').fill('100');
       await page.getByTestId('tag-script').fill('推荐 GPRS 流量包');
-      await pickOption(page, 'tag-channel', '短信营业厅');
+      await pickOption(page, 'tag-channel', '短信营业厅', '短信');
       await expect.poll(() => page.getByTestId('filter-count').textContent()).toMatch(/位客户/);
       const created = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/api/tags'));
       await page.getByTestId('tag-save').click();

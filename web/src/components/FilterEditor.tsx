@@ -447,6 +447,7 @@ function GroupBox({ node, change, add, root }: NodeProps<GroupNode> & { root: bo
         )}
         <Space wrap>
           <Dropdown
+            trigger={['click']}
             menu={{
               items: conditionKinds.map((k) => ({ key: k, label: <span data-testid={`add-${k}`}>{t(`segments.kind.${k}`)}</span> })),
               onClick: ({ key }) => add(node.key, newCondition(key as ConditionKind)),

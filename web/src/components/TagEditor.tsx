@@ -124,7 +124,7 @@ export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; op
           </Col>
           <Col span={8}>
             <Form.Item name="channelId" label={t('tags.channel')}>
-              <Select allowClear options={adviceChannels.map((c) => ({ value: c, label: label('tags.channels', c) }))} data-testid="tag-channel" />
+              <Select allowClear showSearch optionFilterProp="label" options={adviceChannels.map((c) => ({ value: c, label: label('tags.channels', c) }))} data-testid="tag-channel" />
             </Form.Item>
             <Form.Item name="timing" label={t('tags.timing')}>
               <Input maxLength={500} />
