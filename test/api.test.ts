@@ -85,6 +85,8 @@ describe('customers', () => {
     expect(body.items[0]).toMatchObject({ msisdn: '138****5678', brand: 'gotone', cityNameEn: 'Jiangcheng', planId: 'P_GT88', tenureMonths: 127 });
     const page2 = (await get('/api/customers?sort=arpuFen&order=desc&pageSize=2&page=2')).json();
     expect(page2.items.map((c: { subscriberId: number }) => c.subscriberId)).toEqual([3]);
+    expect((await get('/api/customers?pageSize=2&page=5')).json()).toEqual({ total: 3, items: [] });
+    expect(Object.keys(page2.items[0])).not.toContain('total');
   });
 
   it('filters by brand and finds a subscriber by number prefix', async () => {
