@@ -3,6 +3,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { recordAudit } from '../audit/audit.ts';
 import { getDelivery } from '../channels/delivery.ts';
+import { customersCsv } from '../customers/customers.ts';
+import { checkSegmentFilter, createSegment, getSegment, listSegments, previewSegment } from '../customers/segments.ts';
 import { createChannelKey, listChannelKeys, revokeChannelKey } from '../channels/keys.ts';
 import { loadConfig, outboxDirFor } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
@@ -146,6 +148,97 @@ function printSummary(runId: number, s: SimulationSummary): void {
   for (const b of s.savings.bins) console.log(`    ${yuan(b.fromFen).padStart(12)} – ${yuan(b.toFen).padEnd(12)} ${'█'.repeat(Math.ceil((b.customers / Math.max(1, s.subOptimal)) * 40))} ${b.customers}`);
 }
 
+/** A saved segment's id, or a filter written as JSON: what `--segment` and `yiti segment …` take. */
+function segmentArgument(value: string, name: string): { segmentId: number } | { filter: unknown } {
+  if (/^\d+$/.test(value)) return { segmentId: Number(value) };
+  try {
+    return { filter: JSON.parse(value) };
+  } catch {
+    throw new InvalidInput(`${name} must be a saved segment id or a filter in JSON, got ${JSON.stringify(value)}`, { field: name.replace(/^-+/, '') });
+  }
+}
+
+/** The filter of a segment argument: a saved segment's own, or the JSON given (checked against the store). */
+async function segmentFilter(store: Store, target: { segmentId: number } | { filter: unknown }): Promise<unknown> {
+  if ('segmentId' in target) return (await getSegment(store, target.segmentId)).filter;
+  await checkSegmentFilter(store, target.filter);
+  return target.filter;
+}
+
+const segment = program.command('segment').description('Saved segments: list, count, save, and export their members as CSV');
+
+segment
+  .command('list')
+  .description('List the saved segments with their filters')
+  .addOption(dbOption())
+  .action(async (opts: { db: string }) => {
+    await withStore(opts.db, async (store) => {
+      const segments = await listSegments(store);
+      for (const x of segments) console.log(`${String(x.segmentId).padStart(4)}  ${x.name}  (${x.createdBy}, ${x.updatedAt})  ${JSON.stringify(x.filter)}`);
+      if (segments.length === 0) console.log('No saved segments yet.');
+    });
+  });
+
+segment
+  .command('count')
+  .description('Count the customers a saved segment or a filter selects, by brand and city')
+  .addOption(dbOption())
+  .argument('<segment>', 'a saved segment id, or a filter as JSON (e.g. \'{"field":"age","op":"gte","value":60}\')')
+  .option('--json', 'print the count and composition as JSON')
+  .action(async (value: string, opts: { db: string; json?: boolean }) => {
+    await withStore(opts.db, async (store) => {
+      const preview = await previewSegment(store, await segmentFilter(store, segmentArgument(value, 'segment')));
+      if (opts.json) {
+        console.log(JSON.stringify(preview, null, 2));
+        return;
+      }
+      console.log(`${preview.count} of ${preview.total} subscribers (${preview.total ? ((preview.count / preview.total) * 100).toFixed(1) : '0.0'}%)`);
+      console.log(`by brand: ${preview.byBrand.map((b) => `${b.key} ${b.subscribers}`).join(', ') || '—'}`);
+      console.log(`by city:  ${preview.byCity.map((c) => `${c.key} ${c.subscribers}`).join(', ') || '—'}`);
+    });
+  });
+
+segment
+  .command('save')
+  .description('Save a filter as a named segment (audited)')
+  .addOption(dbOption())
+  .requiredOption('--name <text>', 'the segment name (unique)')
+  .requiredOption('--filter <json>', 'the filter, as JSON')
+  .option('--description <text>', 'what the segment is for')
+  .action(async (opts: { db: string; name: string; filter: string; description?: string }) => {
+    const target = segmentArgument(opts.filter, '--filter');
+    if (!('filter' in target)) throw new InvalidInput('--filter must be a filter in JSON, not a segment id', { field: 'filter' });
+    await withStore(opts.db, async (store) => {
+      const who = `cli:${os.userInfo().username}`;
+      const saved = await createSegment(store, { name: opts.name, filter: target.filter, ...(opts.description ? { description: opts.description } : {}) }, who);
+      await recordAudit(store, who, 'segment.create', `segment:${saved.segmentId}`, { name: saved.name });
+      console.log(`Saved segment ${saved.segmentId} "${saved.name}".`);
+    });
+  });
+
+segment
+  .command('export')
+  .description("Write a saved segment's members as CSV (numbers masked), to a file or standard output (audited)")
+  .addOption(dbOption())
+  .argument('<segmentId>', 'the saved segment id', positiveInt('segmentId'))
+  .option('--out <file>', 'the CSV file to write (default: standard output)')
+  .action(async (segmentId: number, opts: { db: string; out?: string }) => {
+    await withStore(opts.db, async (store) => {
+      const lines = customersCsv(store, { segmentId, sort: 'subscriberId', order: 'asc' }, { revealPii: false });
+      // the segment is read before anything is written: an unknown one leaves no file behind
+      const first = await lines.next();
+      const out: NodeJS.WritableStream = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
+      let rows = -1;
+      for (let chunk = first; !chunk.done; chunk = await lines.next()) {
+        rows += chunk.value.split('\r\n').length - 1;
+        if (!out.write(chunk.value)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      }
+      if (opts.out) await new Promise<void>((resolve) => out.end(() => resolve()));
+      await recordAudit(store, `cli:${os.userInfo().username}`, 'customers.export', 'customers', { filter: { segmentId }, rows, file: opts.out ?? 'stdout' });
+      if (opts.out) console.error(`Wrote ${rows} customers of segment ${segmentId} to ${opts.out}.`);
+    });
+  });
+
 const tariff = program.command('tariff').description('Tariff communication: plans and re-rating simulations');
 
 tariff
@@ -190,15 +283,7 @@ tariff
   .option('--name <text>', 'a name for the run')
   .option('--json', 'print the summary as JSON')
   .action(async (opts: { db: string; plans: string; segment: string; months?: string; minSaving?: number; name?: string; json?: boolean }) => {
-    let target: { segmentId: number } | { filter: unknown };
-    if (/^\d+$/.test(opts.segment)) target = { segmentId: Number(opts.segment) };
-    else {
-      try {
-        target = { filter: JSON.parse(opts.segment) };
-      } catch {
-        throw new InvalidInput(`--segment must be a saved segment id or a filter in JSON, got ${JSON.stringify(opts.segment)}`, { field: 'segment' });
-      }
-    }
+    const target = segmentArgument(opts.segment, '--segment');
     const request = {
       planIds: opts.plans.split(',').map((p) => p.trim()).filter(Boolean),
       ...target,
