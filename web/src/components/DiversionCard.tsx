@@ -2,13 +2,14 @@
 // before the first wave and during the waves, who moved to the e-channels, and the second round —
 // the targets who did not move saved as a segment (GET /api/campaigns/:id/diversion).
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Col, Empty, Input, Row, Skeleton, Space, Statistic, Typography } from 'antd';
+import { App as AntApp, Button, Card, Col, Empty, Row, Skeleton, Space, Statistic, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { useDiversion } from '../api/campaigns.ts';
 import { saveSegment } from '../api/segments.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { ErrorAlert, describeError } from './ErrorAlert.tsx';
+import { BusinessInput } from './FilterEditor.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { count, percent } from '../money.ts';
 
@@ -77,7 +78,7 @@ export function DiversionCard({ campaignId, campaignName }: { campaignId: number
       data-testid="diversion-card"
       extra={
         <Space>
-          <Input allowClear placeholder={t('campaign.diversion.business')} style={{ width: 180 }} onPressEnter={(e) => setBusiness(e.currentTarget.value.trim())} onChange={(e) => !e.target.value && setBusiness('')} />
+          <BusinessInput value={business || undefined} onChange={(v) => setBusiness(v?.trim() ?? '')} testId="diversion-business" />
           {can('segments.write') && (
             <Button onClick={() => void saveSecondRound()} loading={saving} disabled={!data || data.treatment.stayed + data.treatment.inactive === 0} data-testid="diversion-second-round">
               {t('campaign.diversion.secondRound')}

@@ -177,7 +177,8 @@ function WindowInputs({ params, set }: InputsProps) {
   );
 }
 
-function BusinessInput({ value, onChange, testId }: { value: unknown; onChange: (v: string | undefined) => void; testId: string }) {
+/** A business code, suggested from the businesses the console knows by name; any code may be typed. */
+export function BusinessInput({ value, onChange, testId }: { value: unknown; onChange: (v: string | undefined) => void; testId: string }) {
   const { t, label } = useLabels();
   const codes = useCodes('business');
   return (

@@ -10,11 +10,11 @@ import { advertisingMedia, budgetItems, campaignCategories, materialKinds, type 
 import { ApiError } from '../api/client.ts';
 import { createCampaign, isStale, transitionCampaign, updateCampaign, useCampaign, type Campaign, type CampaignPlan } from '../api/campaigns.ts';
 import { useChannels } from '../api/platform.ts';
-import { useSegmentFields, useSegments } from '../api/segments.ts';
+import { useSegmentFields, useSegments, type SavedSegment, type SegmentFilter } from '../api/segments.ts';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
 import { FullPageSpin } from '../components/FullPageSpin.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { FilterField, FilterInModal, useFilterText } from '../components/FilterEditor.tsx';
+import { FilterField, FilterInModal, useFilterPreview, useFilterText } from '../components/FilterEditor.tsx';
 import { filterOf, treeOf, type FieldSpec, type GroupNode } from '../components/filterTree.ts';
 import { ProductSelect } from '../components/ProductSelect.tsx';
 import { useLabels } from '../i18n/labels.ts';
@@ -208,6 +208,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
   const chosenChannelOptions = channelOptions.filter((o) => ruleChannels.some((r) => r?.channelId === o.value));
   const targetKind = Form.useWatch(['target', 'kind'], form);
   const idsText: string = Form.useWatch(['target', 'subscriberIdsText'], form) ?? '';
+  const targetSegmentId: number | undefined = Form.useWatch(['target', 'segmentId'], form);
 
   useEffect(() => {
     if (saved && saved.status !== 'draft') setError(new Error(t('campaign.editor.notEditable', { status: label('campaign.status', saved.status) })));
@@ -426,6 +427,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                 />
               </Form.Item>
             )}
+            {targetKind === 'segment' && <SegmentSummary segment={(segments.data ?? []).find((x) => x.segmentId === targetSegmentId)} />}
             {targetKind === 'list' && (
               <>
                 <Upload
@@ -626,6 +628,20 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
         </div>
       </Card>
     </>
+  );
+}
+
+/** The chosen segment's conditions in words and its live count, so the planner sees whom the campaign targets. */
+function SegmentSummary({ segment }: { segment: SavedSegment | undefined }) {
+  const { t } = useLabels();
+  const filterText = useFilterText();
+  const preview = useFilterPreview((segment?.filter as SegmentFilter | undefined) ?? null);
+  if (!segment) return null;
+  return (
+    <Typography.Paragraph type="secondary" data-testid="target-segment-summary">
+      {filterText(segment.filter)}
+      {preview.data && ` · ${t('segments.countLine', { count: preview.data.count, percent: preview.data.total ? ((preview.data.count / preview.data.total) * 100).toFixed(1) : '0' })}`}
+    </Typography.Paragraph>
   );
 }
 
