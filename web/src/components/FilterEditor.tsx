@@ -212,6 +212,22 @@ function OptionalSelect({ params, set, name, placeholder, width, options }: Inpu
   );
 }
 
+/** A record (a model run, a tariff run, a campaign) picked by its id, searchable by its label. */
+function RecordSelect(props: { value: unknown; placeholder: string; width: number; options: Array<{ value: number; label: string }>; onChange: (id: number) => void; testId: string }) {
+  return (
+    <Select
+      showSearch
+      optionFilterProp="label"
+      placeholder={props.placeholder}
+      style={{ width: props.width }}
+      value={props.value as number | undefined}
+      options={props.options}
+      onChange={props.onChange}
+      data-testid={props.testId}
+    />
+  );
+}
+
 function ContactedInputs({ params, set }: InputsProps) {
   const { t, label, name } = useLabels();
   const { channels } = useContext(PickerContext);
@@ -284,15 +300,13 @@ function ModelScoreInputs({ params, set }: InputsProps) {
   const value = params.value;
   return (
     <>
-      <Select
-        showSearch
-        optionFilterProp="label"
-        placeholder={t('segments.modelRun')}
-        style={{ width: 280 }}
+      <RecordSelect
         value={runId}
+        placeholder={t('segments.modelRun')}
+        width={280}
         options={modelRuns.map((r) => ({ value: r.runId, label: `#${r.runId} ${t(`models.kind.${r.model}`, { defaultValue: r.model })} · ${r.target} v${r.version}` }))}
-        onChange={(id: number) => set({ runId: id, label: undefined })}
-        data-testid="condition-model-run"
+        onChange={(id) => set({ runId: id, label: undefined })}
+        testId="condition-model-run"
       />
       <ScoreLabelSelect runId={runId} value={params.label} onChange={(label) => set({ label })} />
       <Select
@@ -334,15 +348,13 @@ function TariffInputs({ params, set }: InputsProps) {
   const run = tariffRuns.find((r) => r.runId === params.runId);
   return (
     <>
-      <Select
-        showSearch
-        optionFilterProp="label"
+      <RecordSelect
+        value={params.runId}
         placeholder={t('segments.tariffRun')}
-        style={{ width: 260 }}
-        value={params.runId as number | undefined}
+        width={260}
         options={tariffRuns.map((r) => ({ value: r.runId, label: `#${r.runId} ${r.name}` }))}
-        onChange={(runId: number) => set({ runId, planId: undefined })}
-        data-testid="condition-tariff-run"
+        onChange={(runId) => set({ runId, planId: undefined })}
+        testId="condition-tariff-run"
       />
       <OptionalSelect params={params} set={set} name="planId" placeholder={t('segments.anyBestPlan')} width={180} options={(run?.planIds ?? []).map((p) => ({ value: p, label: p }))} />
     </>
@@ -354,15 +366,13 @@ function DiversionInputs({ params, set }: InputsProps) {
   const { diversionCampaigns } = useContext(PickerContext);
   return (
     <>
-      <Select
-        showSearch
-        optionFilterProp="label"
+      <RecordSelect
+        value={params.campaignId}
         placeholder={t('segments.diversionCampaign')}
-        style={{ width: 240 }}
-        value={params.campaignId as number | undefined}
+        width={240}
         options={diversionCampaigns.map((c) => ({ value: c.campaignId, label: `#${c.campaignId} ${c.name}` }))}
-        onChange={(campaignId: number) => set({ campaignId })}
-        data-testid="condition-diversion-campaign"
+        onChange={(campaignId) => set({ campaignId })}
+        testId="condition-diversion-campaign"
       />
       <Select
         mode="multiple"
