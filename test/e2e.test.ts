@@ -578,6 +578,46 @@ describe('customer tags in the console', () => {
   }, 90_000);
 });
 
+describe('model scores in the segment builder', () => {
+  it("picks a channel-preference run and one of its channels, and counts as the API does", async () => {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    context.setDefaultTimeout(40_000);
+    try {
+      const page = await signIn(context, 'analyst');
+      /** A call with the page's token. */
+      const call = <T,>(method: string, url: string, body?: unknown) =>
+        page.evaluate(
+          async ([m, u, b]) => {
+            const response = await fetch(u as string, {
+              method: m as string,
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
+              body: b === undefined ? undefined : JSON.stringify(b),
+            });
+            return (await response.json()) as unknown;
+          },
+          [method, url, body] as const,
+        ) as Promise<T>;
+      const { runId } = await call<{ runId: number }>('POST', '/api/models/channel-preference', { minContacts: 3 });
+      await expect.poll(async () => (await call<{ run: { status: string } }>('GET', `/api/models/runs/${runId}`)).run.status, { timeout: 60_000 }).toBe('succeeded');
+      const labels = await call<Array<{ label: string; customers: number }>>('GET', `/api/models/runs/${runId}/labels`);
+      expect(labels.map((l) => l.label)).toContain('sms_hall');
+
+      await page.goto(`${baseUrl}/segments`);
+      const row = page.getByTestId('segment-condition');
+      await pickOption(page, 'condition-kind', '模型得分', undefined, row);
+      await pickOption(page, 'condition-model-run', `#${runId} `, undefined, row);
+      await pickOption(page, 'condition-score-label', 'sms_hall', 'sms', row);
+      await pickOption(page, 'condition-score-op', '大于等于', undefined, row);
+      await row.locator('.ant-input-number-input').fill('50');
+      const filter = { all: [{ modelScore: { runId, label: 'sms_hall', op: 'gte', value: 50 } }] };
+      const preview = await call<{ count: number }>('POST', '/api/segments/preview', { filter });
+      await expect.poll(async () => (await page.getByTestId('segment-count').textContent().catch(() => ''))?.replace(/\D/g, '')).toBe(String(preview.count));
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
 describe('closed-loop campaigns in the console', () => {
   it('lets a planner write a draft in the step form and submit it, and an approver approve it from the inbox', async () => {
     const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
