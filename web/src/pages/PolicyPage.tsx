@@ -140,7 +140,7 @@ export default function PolicyPage() {
                     <Form.Item name={[field.name, 'counts']} rules={[{ required: true }]}>
                       <Select style={{ width: 200 }} options={(['marketing', 'all'] as const).map((k) => ({ value: k, label: t(`policy.counts.${k}`) }))} />
                     </Form.Item>
-                    {editable && <MinusCircleOutlined onClick={() => remove(field.name)} aria-label={t('common.remove', { defaultValue: 'remove' })} />}
+                    {editable && <MinusCircleOutlined onClick={() => remove(field.name)} aria-label={t('common.remove')} />}
                   </Space>
                 ))}
                 {editable && (
