@@ -809,12 +809,12 @@ describe('closed-loop campaigns in the console', () => {
       expect((await page.getByTestId('diversion-treatment-moved').textContent())!.replace(/\D/g, '')).toBe(String(report.treatment.moved));
       await page.getByTestId('chart-diversion').locator('canvas').waitFor();
       await page.getByTestId('diversion-second-round').click();
-      await page.waitForURL(/\/segments$/);
+      await page.waitForURL(/\/segments/);
       const segments = await apiFromPage<Array<{ segmentId: number; name: string; filter: unknown }>>(page, '/api/segments');
       const second = segments.find((x) => x.name.includes(`#${c.campaignId}`));
       expect(second?.filter).toEqual({ diversion: { campaignId: c.campaignId } });
-      // the builder shows it as a diversion condition on the campaign, picked by name
-      await page.getByTestId(`segment-load-${second!.segmentId}`).click();
+      // it opens in the builder as a diversion condition on the campaign, picked by name
+      await expect.poll(() => page.getByTestId('segment-editing').textContent()).toContain(second!.name);
       const row = page.getByTestId('segment-condition');
       await expect.poll(() => row.getAttribute('data-kind')).toBe('diversion');
       await row.locator('[data-testid="condition-diversion-campaign"] .ant-select-selection-item', { hasText: `#${c.campaignId} 缴费分流 E2E` }).waitFor();

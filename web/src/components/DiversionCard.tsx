@@ -29,7 +29,7 @@ export function DiversionCard({ campaignId, campaignName }: { campaignId: number
       const filter = { diversion: { campaignId, ...(business ? { business } : {}) } };
       const segment = await saveSegment(t('campaign.diversion.segmentName', { name: campaignName, id: campaignId }), filter);
       void message.success(t('campaign.diversion.saved', { name: segment.name }));
-      navigate('/segments');
+      navigate(`/segments?open=${segment.segmentId}`);
     } catch (e) {
       void message.error(describeError(e));
     } finally {

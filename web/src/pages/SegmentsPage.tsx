@@ -2,10 +2,10 @@
 // match all or any of them, nested and negatable (components/FilterEditor.tsx); a live count and
 // composition (debounced POST /api/segments/preview); saved segments to load, change, save as
 // new or delete.
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { App as AntApp, Button, Card, Col, Empty, Input, Popconfirm, Progress, Row, Space, Spin, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { DeleteOutlined, FileAddOutlined } from '@ant-design/icons';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import type { ApiError } from '../api/client.ts';
 import { useCities } from '../api/platform.ts';
 import { deleteSegment, saveSegment, updateSegment, useSegmentFields, useSegments, type SavedSegment, type SegmentFilter, type SegmentPreview } from '../api/segments.ts';
@@ -135,6 +135,18 @@ export default function SegmentsPage() {
     setSegmentName(segment.name);
     setDescription(segment.description ?? '');
   };
+
+  // ?open=ID (e.g. from a diversion report's second round): the saved segment opens in the builder
+  const [params, setParams] = useSearchParams();
+  const openId = Number(params.get('open')) || null;
+  useEffect(() => {
+    if (openId === null || !saved.data) return;
+    const segment = saved.data.find((s) => s.segmentId === openId);
+    if (segment) load(segment);
+    setParams({}, { replace: true });
+    // load is this render's; the effect runs once per id asked for
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [openId, saved.data]);
 
   const remove = async (segment: SavedSegment) => {
     try {
