@@ -83,4 +83,30 @@ describe('yiti segment', () => {
     expect(fs.existsSync(file)).toBe(false);
     expect((await yiti('segment', 'list', '--db', db)).stdout.trim().split('\n')).toHaveLength(1);
   }, 60_000);
+
+  it('deletes a segment, but not while a draft campaign targets it', async () => {
+    const saved = await yiti('segment', 'save', '--name', 'To delete', '--filter', '{"field":"vipLevel","op":"gte","value":3}', '--db', db);
+    const id = Number(/Saved segment (\d+)/.exec(saved.stdout)![1]);
+    const store = await Store.open(db);
+    try {
+      await store.run(`INSERT INTO campaigns (name, category, status, plan, created_by) VALUES ('VIP care', 'care', 'draft', $plan, 'planner')`, {
+        plan: JSON.stringify({ target: { kind: 'segment', segmentId: id } }),
+      });
+    } finally {
+      await store.close();
+    }
+    const refused = await yiti('segment', 'delete', String(id), '--db', db);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/SEGMENT_IN_USE: .*"VIP care"/);
+    const again = await Store.open(db);
+    try {
+      await again.run(`DELETE FROM campaigns WHERE name = 'VIP care'`);
+    } finally {
+      await again.close();
+    }
+    const deleted = await yiti('segment', 'delete', String(id), '--db', db);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout).toBe(`Deleted segment ${id} "To delete".\n`);
+    expect((await yiti('segment', 'delete', String(id), '--db', db)).stderr).toMatch(new RegExp(`Segment ${id}`));
+  }, 60_000);
 });

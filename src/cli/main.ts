@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { recordAudit } from '../audit/audit.ts';
 import { getDelivery } from '../channels/delivery.ts';
 import { customersCsv } from '../customers/customers.ts';
-import { checkSegmentFilter, createSegment, getSegment, listSegments, previewSegment } from '../customers/segments.ts';
+import { checkSegmentFilter, createSegment, deleteSegment, getSegment, listSegments, previewSegment } from '../customers/segments.ts';
 import { createChannelKey, listChannelKeys, revokeChannelKey } from '../channels/keys.ts';
 import { loadConfig, outboxDirFor } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
@@ -165,7 +165,7 @@ async function segmentFilter(store: Store, target: { segmentId: number } | { fil
   return target.filter;
 }
 
-const segment = program.command('segment').description('Saved segments: list, count, save, and export their members as CSV');
+const segment = program.command('segment').description('Saved segments: list, count, save, delete, and export their members as CSV');
 
 segment
   .command('list')
@@ -213,6 +213,20 @@ segment
       const saved = await createSegment(store, { name: opts.name, filter: target.filter, ...(opts.description ? { description: opts.description } : {}) }, who);
       await recordAudit(store, who, 'segment.create', `segment:${saved.segmentId}`, { name: saved.name });
       console.log(`Saved segment ${saved.segmentId} "${saved.name}".`);
+    });
+  });
+
+segment
+  .command('delete')
+  .description('Delete a saved segment; refused while a draft campaign targets it (audited)')
+  .addOption(dbOption())
+  .argument('<segmentId>', 'the saved segment id', positiveInt('segmentId'))
+  .action(async (segmentId: number, opts: { db: string }) => {
+    await withStore(opts.db, async (store) => {
+      const { name } = await getSegment(store, segmentId);
+      await deleteSegment(store, segmentId);
+      await recordAudit(store, `cli:${os.userInfo().username}`, 'segment.delete', `segment:${segmentId}`, { name });
+      console.log(`Deleted segment ${segmentId} "${name}".`);
     });
   });
 
