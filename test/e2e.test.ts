@@ -497,6 +497,15 @@ describe('the console in a browser', () => {
     const after = await apiFromPage<Saved[]>(page, '/api/segments');
     expect(after.filter((x) => x.name === name)).toEqual([expect.objectContaining({ segmentId: saved.segmentId, filter: { all: [expected.all[0], { contacted: { withinDays: 90, type: 'complaint' } }, expected.all[2]] } })]);
 
+    // a change not saved is not dropped without asking
+    await rows.nth(1).locator('.ant-checkbox-wrapper').click();
+    await page.getByTestId('segment-new').click();
+    const confirm = page.locator('.ant-modal-confirm');
+    await expect.poll(() => confirm.textContent()).toContain('Discard your changes?');
+    await confirm.locator('.ant-btn:not(.ant-btn-primary)').click();
+    await expect.poll(() => confirm.count()).toBe(0);
+    expect(await rows.count()).toBe(4);
+
     // its members are a click away in the customer list, and export as CSV
     await page.getByTestId(`segment-members-${saved.segmentId}`).click();
     await page.waitForURL(new RegExp(`/customers\\?segmentId=${saved.segmentId}$`));

@@ -20,6 +20,10 @@ import { count, yuan } from '../money.ts';
 
 const blank = () => newGroup('all', [newCondition('field')]);
 
+/** The builder's content without the keys React needs: equal when nothing was changed. */
+const shapeOf = (root: GroupNode, name: string, description: string) =>
+  JSON.stringify([root, name.trim(), description.trim()], (key, value: unknown) => (key === 'key' ? undefined : value));
+
 function PreviewCard({ preview, loading, error, hint }: { preview: SegmentPreview | undefined; loading: boolean; error: ApiError | undefined; hint: string | null }) {
   const { t, label, name } = useLabels();
   const cities = useCities();
@@ -85,7 +89,7 @@ function PreviewCard({ preview, loading, error, hint }: { preview: SegmentPrevie
 export default function SegmentsPage() {
   const { t } = useLabels();
   const { can } = useAuth();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const fieldsLoaded = useSegmentFields();
   const saved = useSegments();
   const [root, setRoot] = useState<GroupNode>(blank);
@@ -100,12 +104,23 @@ export default function SegmentsPage() {
   const preview = useFilterPreview(filter);
   const filterText = useFilterText();
 
-  const startNew = () => {
-    setEditing(null);
-    setRoot(blank());
-    setSegmentName('');
-    setDescription('');
+  // what the builder held when it was last opened or saved: a change since asks before it is dropped
+  const state = shapeOf(root, segmentName, description);
+  const [baseline, setBaseline] = useState(state);
+  const unlessDirty = (then: () => void) => {
+    if (state === baseline) then();
+    else modal.confirm({ title: t('segments.discardTitle'), content: t('segments.discardText'), okText: t('segments.discard'), onOk: then });
   };
+
+  const open = (tree: GroupNode, segment: SavedSegment | null) => {
+    setRoot(tree);
+    setEditing(segment);
+    setSegmentName(segment?.name ?? '');
+    setDescription(segment?.description ?? '');
+    setBaseline(shapeOf(tree, segment?.name ?? '', segment?.description ?? ''));
+  };
+
+  const startNew = () => open(blank(), null);
 
   const save = async (asNew: boolean) => {
     if (!filter) return;
@@ -116,6 +131,7 @@ export default function SegmentsPage() {
       const segment = editing && !asNew ? await updateSegment(editing.segmentId, name, filter, text) : await saveSegment(name, filter, text);
       void message.success(t('segments.saved', { name: segment.name }));
       setEditing(segment);
+      setBaseline(state);
       saved.reload();
     } catch (e) {
       void message.error(describeError(e));
@@ -130,10 +146,7 @@ export default function SegmentsPage() {
       void message.warning(t('segments.notLoadable'));
       return;
     }
-    setRoot(tree);
-    setEditing(segment);
-    setSegmentName(segment.name);
-    setDescription(segment.description ?? '');
+    open(tree, segment);
   };
 
   // ?open=ID (e.g. from a diversion report's second round): the saved segment opens in the builder
@@ -172,7 +185,7 @@ export default function SegmentsPage() {
             size="small"
             loading={fieldsLoaded.loading && !fieldsLoaded.data}
             extra={
-              <Button size="small" icon={<FileAddOutlined />} onClick={startNew} data-testid="segment-new">
+              <Button size="small" icon={<FileAddOutlined />} onClick={() => unlessDirty(startNew)} data-testid="segment-new">
                 {t('segments.new')}
               </Button>
             }
@@ -259,7 +272,7 @@ export default function SegmentsPage() {
                   align: 'right',
                   render: (_, segment) => (
                     <Space>
-                      <Button size="small" onClick={() => load(segment)} data-testid={`segment-load-${segment.segmentId}`}>
+                      <Button size="small" onClick={() => unlessDirty(() => load(segment))} data-testid={`segment-load-${segment.segmentId}`}>
                         {t('segments.load')}
                       </Button>
                       <Link to={`/customers?segmentId=${segment.segmentId}`} data-testid={`segment-members-${segment.segmentId}`}>
