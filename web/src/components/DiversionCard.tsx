@@ -9,7 +9,7 @@ import { saveSegment } from '../api/segments.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { ErrorAlert, describeError } from './ErrorAlert.tsx';
-import { BusinessInput } from './FilterEditor.tsx';
+import { BusinessInput } from './ConditionInputs.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { count, percent } from '../money.ts';
 
