@@ -470,6 +470,16 @@ export async function previewSegment(db: Db, filter: unknown): Promise<SegmentPr
 
 // Saved segments -------------------------------------------------------------------------
 
+/** The filter in a request body, described for the API docs; compileSegment checks it with paths in its messages. */
+export const FilterBody = Type.Unknown({
+  description:
+    'A filter in the segment language: {"all": [...]} or {"any": [...]} of conditions, {"not": condition}, ' +
+    '{"field", "op", "value"} over the fields of GET /api/segments/fields, {"holds": {"productId"}}, ' +
+    '{"contacted": {"withinDays", "atLeast?", "type?", "channelId?", "business?"}}, {"browsed": {"withinDays", "atLeast?", "site?", "page?", "topic?"}}, ' +
+    '{"modelScore": {"runId", "label?", "op", "value"}}, {"tariffRecommended": {"runId", "planId?"}}, {"diversion": {"campaignId", "outcomes?", "business?"}}',
+  examples: [{ all: [{ field: 'age', op: 'gte', value: 30 }, { not: { contacted: { withinDays: 90, type: 'complaint' } } }, { holds: { productId: 'FETION' } }] }],
+});
+
 export const SavedSegment = Type.Object({
   segmentId: Type.Integer(),
   name: Type.String(),
@@ -484,7 +494,7 @@ export type SavedSegment = Static<typeof SavedSegment>;
 export const SegmentInput = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
-  filter: Type.Unknown() as TSchema,
+  filter: FilterBody as TSchema,
 });
 export type SegmentInput = { name: string; description?: string; filter: unknown };
 

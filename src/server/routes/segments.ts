@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../../audit/audit.ts';
 import {
+  FilterBody,
   SavedSegment,
   SegmentInput,
   SegmentPreview,
@@ -30,7 +31,7 @@ export function segmentRoutes(app: App, { store }: ServerContext): void {
     '/api/segments/preview',
     {
       preHandler: requires(store, 'customers.read'),
-      schema: { ...common, summary: 'Live count and composition of a filter', body: Type.Object({ filter: Type.Unknown() }), response: { 200: SegmentPreview, 400: ErrorBody } },
+      schema: { ...common, summary: 'Live count and composition of a filter', body: Type.Object({ filter: FilterBody }), response: { 200: SegmentPreview, 400: ErrorBody } },
     },
     async (request) => previewSegment(store, request.body.filter),
   );
