@@ -49,6 +49,15 @@ describe('tags API', () => {
     expect((await client.call('auditor', 'GET', '/api/tags/vip_silver/comments')).body).toHaveLength(1);
   });
 
+  it('takes a tag whose advice names no channel (null), and keeps it null', async () => {
+    const res = await client.call('analyst', 'POST', '/api/tags', {
+      nameZh: '无渠道', nameEn: 'No channel', rule: { field: 'vipLevel', op: 'gte', value: 5 }, advice: { script: 'Call them', timing: '', channelId: null },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.advice).toEqual({ script: 'Call them', timing: '', channelId: null });
+    expect((await client.call('analyst', 'DELETE', '/api/tags/no_channel')).status).toBe(204);
+  });
+
   it('refuses a tag rule over a field that is not allow-listed, naming it', async () => {
     const res = await client.call('analyst', 'POST', '/api/tags', { nameZh: '坏', nameEn: 'Bad', rule: { field: 'msisdn', op: 'eq', value: '1' } });
     expect(res).toMatchObject({ status: 400, body: { code: 'INVALID_SEGMENT', field: 'rule.field' } });

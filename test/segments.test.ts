@@ -125,6 +125,7 @@ describe('segment counts on a real database', () => {
     await store.run(`INSERT INTO model_runs (run_id, model, target, version, status, params, created_by) VALUES
       (41, 'propensity', 'VAS_FETION', 1, 'succeeded', '{}', 'analyst'), (42, 'propensity', 'VAS_FETION', 2, 'running', '{}', 'analyst'),
       (43, 'propensity', 'file:/tmp/x.csv', 1, 'succeeded', '{}', 'analyst')`);
+    await store.run(`INSERT INTO model_scores (run_id, subscriber_id, label, score) VALUES (41, 1, '', 90), (41, 2, '', 10)`);
     await store.run(`INSERT INTO tariff_runs (run_id, name, job_id, plan_ids, filter, months, target_count, created_by) VALUES (7, 'Run', 'job', ['P_GT88'], '{}', ['2026-09'], 0, 'planner')`);
     await store.run(`INSERT INTO campaigns (campaign_id, name, category, status, plan, created_by) VALUES
       (501, 'Pay by SMS', 'diversion', 'draft', '{}', 'planner'), (502, 'Fetion push', 'new_service', 'draft', '{}', 'planner')`);
@@ -136,6 +137,7 @@ describe('segment counts on a real database', () => {
       [{ all: [{ field: 'age', op: 'gt', value: 1 }, { not: { modelScore: { runId: 99, op: 'gte', value: 80 } } }] }, 'filter.all[1].not.modelScore.runId', 'UNKNOWN_MODEL_RUN'],
       [{ modelScore: { runId: 42, op: 'gte', value: 80 } }, 'filter.modelScore.runId', 'MODEL_RUN_NOT_READY'],
       [{ modelScore: { runId: 43, op: 'gte', value: 80 } }, 'filter.modelScore.runId', 'MODEL_RUN_NOT_READY'],
+      [{ modelScore: { runId: 41, label: 'sms_hall', op: 'gte', value: 80 } }, 'filter.modelScore.label', 'UNKNOWN_SCORE_LABEL'],
       [{ any: [{ tariffRecommended: { runId: 8 } }] }, 'filter.any[0].tariffRecommended.runId', 'UNKNOWN_TARIFF_RUN'],
       [{ diversion: { campaignId: 999 } }, 'filter.diversion.campaignId', 'UNKNOWN_CAMPAIGN'],
       [{ diversion: { campaignId: 502 } }, 'filter.diversion.campaignId', 'NOT_A_DIVERSION'],

@@ -3,7 +3,7 @@
 // two plans that the audit trail records. Every refusal names the field at fault.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { checkSegmentFilter, compileSegmentAt, getSegment } from '../customers/segments.ts';
+import { checkSegmentFilter, getSegment } from '../customers/segments.ts';
 import { findLatestModelRun, findModelRun } from '../models/runs.ts';
 import { fieldOfPointer, InvalidInput, NotFound } from '../store/errors.ts';
 import { isCalendarDate } from '../store/dates.ts';
@@ -84,10 +84,10 @@ async function missingIds<T extends string | number>(db: Db, sql: string, ids: T
 /** Checks the channel rules (ids exist, filters compile); shared by editing and adjusting. */
 export async function checkChannelRules(db: Db, rules: ChannelRule[], root: string): Promise<void> {
   const missing = await missingIds(db, 'SELECT channel_id AS id FROM channels WHERE channel_id IN (SELECT unnest($ids))', [...new Set(rules.map((r) => r.channelId))]);
-  rules.forEach((rule, i) => {
+  for (const [i, rule] of rules.entries()) {
     if (missing.has(rule.channelId)) fail(`${root}[${i}].channelId`, `"${rule.channelId}" is not a channel`, 'UNKNOWN_CHANNEL');
-    if (rule.when !== undefined) compileSegmentAt(rule.when, `${root}[${i}].when`);
-  });
+    if (rule.when !== undefined) await checkSegmentFilter(db, rule.when, `${root}[${i}].when`);
+  }
 }
 
 /** Checks waves against each other and against the channel rules. */

@@ -383,7 +383,7 @@ export function compileSegmentAt(filter: unknown, root: string): CompiledSegment
 }
 
 /** What a filter names elsewhere in the store, each with the path that names it. */
-type Reference = { path: string; kind: 'holds' | 'modelScore' | 'tariffRecommended' | 'diversion'; id: string | number };
+type Reference = { path: string; kind: 'holds' | 'modelScore' | 'tariffRecommended' | 'diversion'; id: string | number; label?: string };
 
 function referencesOf(node: unknown, path: string, out: Reference[] = []): Reference[] {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return out;
@@ -392,7 +392,7 @@ function referencesOf(node: unknown, path: string, out: Reference[] = []): Refer
   if ('not' in n) referencesOf(n.not, `${path}.not`, out);
   const body = (key: string) => n[key] as Record<string, unknown>;
   if ('holds' in n) out.push({ path: `${path}.holds.productId`, kind: 'holds', id: body('holds').productId as string });
-  if ('modelScore' in n) out.push({ path: `${path}.modelScore.runId`, kind: 'modelScore', id: body('modelScore').runId as number });
+  if ('modelScore' in n) out.push({ path: `${path}.modelScore.runId`, kind: 'modelScore', id: body('modelScore').runId as number, label: (body('modelScore').label as string | undefined) ?? '' });
   if ('tariffRecommended' in n) out.push({ path: `${path}.tariffRecommended.runId`, kind: 'tariffRecommended', id: body('tariffRecommended').runId as number });
   if ('diversion' in n) out.push({ path: `${path}.diversion.campaignId`, kind: 'diversion', id: body('diversion').campaignId as number });
   return out;
@@ -416,6 +416,16 @@ export async function checkSegmentFilter(db: Db, filter: unknown, root = 'filter
       if (!run) fail(`there is no model run ${ref.id}`, 'UNKNOWN_MODEL_RUN');
       if (run!.status !== 'succeeded') fail(`model run ${ref.id} has not succeeded (it is ${run!.status}): it has no scores`, 'MODEL_RUN_NOT_READY');
       if (run!.target.startsWith('file:')) fail(`model run ${ref.id} was trained on a file and scores its rows, not subscribers`, 'MODEL_RUN_NOT_READY');
+      // a run that scores per channel (or cluster) has no score without a label: the condition would select nobody
+      if (!(await db.one('SELECT 1 FROM model_scores WHERE run_id = $id AND label = $label LIMIT 1', { id: ref.id, label: ref.label! }))) {
+        const labels = await db.query<{ label: string }>('SELECT DISTINCT label FROM model_scores WHERE run_id = $id ORDER BY label LIMIT 20', { id: ref.id });
+        const at = ref.path.replace(/runId$/, 'label');
+        const which = ref.label ? `labelled "${ref.label}"` : 'without a label';
+        throw new InvalidInput(`${at}: model run ${ref.id} has no scores ${which}; its labels: ${labels.map((l) => l.label || '(none)').join(', ') || 'none'}`, {
+          field: at,
+          code: 'UNKNOWN_SCORE_LABEL',
+        });
+      }
     } else if (ref.kind === 'tariffRecommended') {
       if (!(await db.one('SELECT 1 FROM tariff_runs WHERE run_id = $id', { id: ref.id }))) fail(`there is no tariff run ${ref.id}`, 'UNKNOWN_TARIFF_RUN');
     } else {

@@ -4,7 +4,7 @@
 // of their fitted probability, so "score ≥ 80" is always the best-scored fifth and the decile
 // table tells what hit rate that band holds. Evaluation is on a held-out share of customers.
 import path from 'node:path';
-import { compileSegment } from '../customers/segments.ts';
+import { checkSegmentFilter, compileSegment } from '../customers/segments.ts';
 import { InvalidInput } from '../store/errors.ts';
 import type { Db, SqlValue, Store } from '../store/store.ts';
 import { aucOf, decilesOf, logLossOf } from './evaluation.ts';
@@ -81,6 +81,7 @@ async function labelOf(db: Db, source: ModelSource, table: CustomerTable, reques
   }
   if ('filter' in label) {
     if (source.kind !== 'province') throw new InvalidInput('A segment-filter label needs the province as source', { field: 'label.filter' });
+    await checkSegmentFilter(db, label.filter, 'label.filter');
     const compiled = compileSegment(label.filter);
     const excluded = [...new Set(fieldsIn(label.filter))].map((feature) => ({ feature, reason: 'defines the label' }));
     return { sql: compiled.where, params: compiled.params, name: label.name, excluded };
@@ -129,7 +130,7 @@ async function prepare(db: Db, request: PropensityRequest): Promise<Prepared> {
   const source = request.source ?? { kind: 'province' as const };
   const table = await customerTable(db, source);
   if (request.population !== undefined && source.kind !== 'province') throw new InvalidInput('A training population (segment) needs the province as source', { field: 'population' });
-  if (request.population !== undefined) compileSegment(request.population);
+  if (request.population !== undefined) await checkSegmentFilter(db, request.population, 'population');
   const label = await labelOf(db, source, table, request);
   const leaks = new Set(label.excluded.map((e) => e.feature));
   if (request.features) {

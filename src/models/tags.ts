@@ -12,7 +12,8 @@ export const TagAdvice = Type.Object(
   {
     script: Type.String({ maxLength: 2000, description: 'what to say' }),
     timing: Type.String({ maxLength: 500, description: 'when to say it' }),
-    channelId: Type.Union([Type.String({ maxLength: 32 }), Type.Null()], { description: 'the channel to use' }),
+    // null first: the API's type coercion would turn a null into "" on the way to a string
+    channelId: Type.Union([Type.Null(), Type.String({ maxLength: 32 })], { description: 'the channel to use' }),
   },
   { additionalProperties: false },
 );
@@ -167,14 +168,25 @@ export const standardTags: StandardTag[] = [
 ];
 
 /** Inserts the standard tags that are missing (an edited standard tag is kept as edited). */
+// First-time creation runs one at a time in the process: two connections inserting the same tag at once
+// (the scheduled recomputation and a page, at start) conflict in DuckDB despite ON CONFLICT DO NOTHING.
+let creating: Promise<void> = Promise.resolve();
+
 export async function ensureStandardTags(db: Db): Promise<void> {
-  for (const t of standardTags) {
-    await db.run(
-      `INSERT INTO tags (tag_id, name_zh, name_en, kind, description_zh, description_en, rule, advice, updated_by)
-       VALUES ($id, $zh, $en, $kind, $dzh, $den, $rule, $advice, 'system') ON CONFLICT DO NOTHING`,
-      { id: t.tagId, zh: t.nameZh, en: t.nameEn, kind: t.kind, dzh: t.descriptionZh, den: t.descriptionEn, rule: JSON.stringify(t.rule), advice: JSON.stringify(t.advice) },
-    );
-  }
+  const ids = standardTags.map((t) => t.tagId);
+  const present = async () => (await db.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM tags WHERE list_contains($ids, tag_id)', { ids }))!.n === ids.length;
+  if (await present()) return;
+  const create = creating.then(async () => {
+    for (const t of standardTags) {
+      await db.run(
+        `INSERT INTO tags (tag_id, name_zh, name_en, kind, description_zh, description_en, rule, advice, updated_by)
+         VALUES ($id, $zh, $en, $kind, $dzh, $den, $rule, $advice, 'system') ON CONFLICT DO NOTHING`,
+        { id: t.tagId, zh: t.nameZh, en: t.nameEn, kind: t.kind, dzh: t.descriptionZh, den: t.descriptionEn, rule: JSON.stringify(t.rule), advice: JSON.stringify(t.advice) },
+      );
+    }
+  });
+  creating = create.catch(() => undefined);
+  await create;
 }
 
 const tagColumns = `t.tag_id AS "tagId", t.name_zh AS "nameZh", t.name_en AS "nameEn", t.kind, t.description_zh AS "descriptionZh",

@@ -261,6 +261,7 @@ function ScoreLabelSelect({ runId, value, onChange }: { runId: number | undefine
   return (
     <Select
       showSearch
+      allowClear
       placeholder={t('segments.scoreLabel')}
       style={{ width: 170 }}
       value={value as string | undefined}
@@ -288,7 +289,8 @@ function ModelScoreInputs({ params, set }: InputsProps) {
         onChange={(id) => set({ runId: id, label: undefined })}
         testId="condition-model-run"
       />
-      <ScoreLabelSelect runId={runId} value={params.label} onChange={(label) => set({ label })} />
+      {/* keyed by run: the labels of the run chosen before are never offered for this one */}
+      <ScoreLabelSelect key={runId ?? 0} runId={runId} value={params.label} onChange={(label) => set({ label })} />
       <Select
         style={{ width: 110 }}
         placeholder={t('segments.operator')}

@@ -117,20 +117,20 @@ export function FilterEditor({ root, onChange, fields }: { root: GroupNode; onCh
 
 /**
  * The live count and composition of a filter (POST /api/segments/preview), asked 400 ms after the
- * last change; nothing while the filter is null (incomplete).
+ * last change. `data` is the last answer, kept while the next one loads (a page need not flash);
+ * `loading` says it is not yet the answer for this filter. Nothing is asked while the filter is null.
  */
 export function useFilterPreview(filter: SegmentFilter | null): { data?: SegmentPreview; error?: ApiError; loading: boolean } {
-  const [preview, setPreview] = useState<{ data?: SegmentPreview; error?: ApiError; loading: boolean }>({ loading: false });
+  const [answer, setAnswer] = useState<{ key: string; data?: SegmentPreview; error?: ApiError }>();
   const filterKey = filter ? JSON.stringify(filter) : null;
   useEffect(() => {
     if (!filterKey) return;
     const controller = new AbortController();
-    setPreview((p) => ({ ...p, loading: true }));
     const timer = setTimeout(() => {
       previewSegment(JSON.parse(filterKey) as SegmentFilter, controller.signal).then(
-        (data) => setPreview({ data, loading: false }),
+        (data) => setAnswer({ key: filterKey, data }),
         (error: Error) => {
-          if (error.name !== 'AbortError') setPreview({ error: error as ApiError, loading: false });
+          if (error.name !== 'AbortError') setAnswer({ key: filterKey, error: error as ApiError });
         },
       );
     }, 400);
@@ -139,7 +139,8 @@ export function useFilterPreview(filter: SegmentFilter | null): { data?: Segment
       controller.abort();
     };
   }, [filterKey]);
-  return preview;
+  const current = answer?.key === filterKey;
+  return { data: answer?.data, error: current ? answer.error : undefined, loading: filterKey !== null && !current };
 }
 
 /** The editor as a form control (value: the tree) with the live count under it: a campaign's own target conditions. */
@@ -150,7 +151,7 @@ export function FilterField({ value, onChange, fields }: { value?: GroupNode; on
   const specs = useMemo(() => new Map(fields.map((f) => [f.name, f])), [fields]);
   const filter = filterOf(root, specs) as SegmentFilter | null;
   const preview = useFilterPreview(filter);
-  const shown = filter ? preview.data : undefined;
+  const shown = filter && !preview.loading ? preview.data : undefined;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <FilterEditor root={root} onChange={(next) => onChange?.(next)} fields={fields} />

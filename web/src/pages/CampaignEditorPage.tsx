@@ -79,18 +79,20 @@ function planToForm(plan: CampaignPlan): PlanForm {
 
 /**
  * The form back as the plan the API takes; what the form does not edit (alert thresholds) is kept.
- * A target's conditions still being filled in go as an empty filter, which the API refuses naming target.filter.
+ * Conditions still being filled in (or read before the field catalogue) go as an empty filter, which the
+ * API refuses naming the field: never as "no conditions", which would mean everyone.
  */
 function formToPlan(v: PlanForm, original: CampaignPlan | undefined, fields: ReadonlyMap<string, FieldSpec>): CampaignPlan {
   const channels = (v.channels ?? []).filter((c) => c?.channelId);
-  const rules = channels.map((c) => {
-    const when = c.when ? filterOf(c.when, fields) : null;
-    return { channelId: c.channelId, ...optional('segment', c.segment?.trim()), ...(when ? { when } : {}) };
-  });
+  const rules = channels.map((c) => ({ channelId: c.channelId, ...optional('segment', c.segment?.trim()), ...(c.when ? { when: filterOf(c.when, fields) ?? {} } : {}) }));
   let target: Target | undefined;
   if (v.target?.kind === 'segment') target = { kind: 'segment', ...optional('segmentId', v.target.segmentId) };
   else if (v.target?.kind === 'list') target = { kind: 'list', subscriberIds: parseSubscriberIds(v.target.subscriberIdsText ?? '') };
-  else if (v.target?.kind === 'filter') target = v.target.tree ? { kind: 'filter', filter: filterOf(v.target.tree, fields) ?? {} } : original?.target;
+  else if (v.target?.kind === 'filter') {
+    // a filter target opened and left untouched is kept; one just chosen and not yet built is empty
+    const kept = original?.target?.kind === 'filter' ? original.target.filter : {};
+    target = { kind: 'filter', filter: v.target.tree ? (filterOf(v.target.tree, fields) ?? {}) : kept };
+  }
   const kpis = {
     ...optional('targetResponders', v.kpis?.targetResponders),
     ...(present(v.kpis?.targetSuccessRatePct) ? { targetSuccessRate: v.kpis.targetSuccessRatePct / 100 } : {}),
@@ -167,7 +169,9 @@ function formPathOf(field: string, scriptsOf?: (offer: number) => Array<{ channe
   const renamed: Record<string, string> = { plannedFen: 'plannedYuan', costFen: 'costYuan', valuePerResponseFen: 'valuePerResponseYuan', targetSuccessRate: 'targetSuccessRatePct' };
   const last = path.at(-1);
   if (typeof last === 'string' && renamed[last]) path[path.length - 1] = renamed[last];
-  if (path[0] === 'channels' && path[2] === 'when') return ['channels', path[1] as number, 'channelId'];
+  // conditions are edited as a whole: their errors show on the builder
+  if (path[0] === 'channels' && path[2] === 'when') return ['channels', path[1] as number, 'when'];
+  if (path[0] === 'target' && path[1] === 'filter') return ['target', 'tree'];
   return path.length ? path : null;
 }
 
@@ -297,6 +301,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
         <Steps size="small" current={step} onChange={setStep} items={steps.map((s) => ({ title: t(`campaign.editor.steps.${s}`) }))} data-testid="campaign-steps" />
       </Card>
       {staleAlert || <ErrorAlert error={error} />}
+      <ErrorAlert error={segmentFields.error} onRetry={segmentFields.reload} />
       <Card>
         <Form<PlanForm> form={form} layout="vertical" initialValues={initial} disabled={!editable} data-testid="campaign-form" preserve>
           <div style={{ display: step === 0 ? undefined : 'none' }}>
@@ -612,7 +617,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
             {t('campaign.editor.prev')}
           </Button>
           <Space>
-            <Button loading={saving} disabled={!editable} onClick={() => void saveDraft()} data-testid="campaign-save">
+            <Button loading={saving} disabled={!editable || !segmentFields.data} onClick={() => void saveDraft()} data-testid="campaign-save">
               {t('campaign.editor.saveDraft')}
             </Button>
             {step < steps.length - 1 ? (
@@ -620,7 +625,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                 {t('campaign.editor.next')}
               </Button>
             ) : (
-              <Button type="primary" loading={saving} disabled={!editable} onClick={() => void submit()} data-testid="campaign-submit">
+              <Button type="primary" loading={saving} disabled={!editable || !segmentFields.data} onClick={() => void submit()} data-testid="campaign-submit">
                 {t('campaign.editor.saveSubmit')}
               </Button>
             )}
@@ -640,7 +645,7 @@ function SegmentSummary({ segment }: { segment: SavedSegment | undefined }) {
   return (
     <Typography.Paragraph type="secondary" data-testid="target-segment-summary">
       {filterText(segment.filter)}
-      {preview.data && ` · ${t('segments.countLine', { count: preview.data.count, percent: preview.data.total ? ((preview.data.count / preview.data.total) * 100).toFixed(1) : '0' })}`}
+      {preview.data && !preview.loading && ` · ${t('segments.countLine', { count: preview.data.count, percent: preview.data.total ? ((preview.data.count / preview.data.total) * 100).toFixed(1) : '0' })}`}
     </Typography.Paragraph>
   );
 }
