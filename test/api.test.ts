@@ -120,7 +120,9 @@ describe('customers', () => {
     const audit = await store.query<{ actor: string; detail: string }>("SELECT actor, CAST(detail AS VARCHAR) AS detail FROM audit_log WHERE action = 'customers.export'");
     expect(audit).toHaveLength(1);
     expect(audit[0].actor).toBe('analyst');
-    expect(JSON.parse(audit[0].detail).filter.segmentId).toBe(segmentId);
+    expect(JSON.parse(audit[0].detail)).toMatchObject({ filter: { segmentId }, msisdn: 'masked' });
+    // a list of the whole base leaves only with the export permission
+    expect((await get(`/api/customers.csv?segmentId=${segmentId}`, 'auditor')).statusCode).toBe(403);
 
     for (const url of ['/api/customers?segmentId=9999', '/api/customers.csv?segmentId=9999']) {
       const res = await get(url);

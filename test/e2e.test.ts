@@ -725,7 +725,7 @@ describe('closed-loop campaigns in the console', () => {
       await planner.close();
       await approver.close();
     }
-  }, 60_000);
+  }, 150_000);
 
   it("lets a planner target a draft campaign and a channel rule with their own conditions, and finds them again on reopening", async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -785,7 +785,7 @@ describe('closed-loop campaigns in the console', () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it("shows a diversion campaign's report with where its customers transacted, and saves the second round", async () => {
     const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -829,5 +829,5 @@ describe('closed-loop campaigns in the console', () => {
     } finally {
       await planner.close();
     }
-  }, 60_000);
+  }, 120_000);
 });

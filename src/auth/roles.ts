@@ -6,6 +6,7 @@ export type Role = (typeof roles)[number];
 
 export const permissions = [
   'customers.read',
+  'customers.export',
   'segments.write',
   'pii.reveal',
   'data.import',
@@ -36,9 +37,9 @@ export type Permission = (typeof permissions)[number];
 
 const grants: Record<Role, readonly Permission[]> = {
   admin: permissions,
-  planner: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.write', 'tariffs.simulate', 'tariffs.push', 'campaigns.read', 'campaigns.write', 'campaigns.evaluate', 'campaigns.feedback', 'models.read', 'tags.comment', 'policy.read'],
+  planner: ['customers.read', 'customers.export', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.write', 'tariffs.simulate', 'tariffs.push', 'campaigns.read', 'campaigns.write', 'campaigns.evaluate', 'campaigns.feedback', 'models.read', 'tags.comment', 'policy.read'],
   approver: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.approve', 'models.read', 'policy.read'],
-  analyst: ['customers.read', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.simulate', 'campaigns.read', 'campaigns.evaluate', 'models.read', 'models.train', 'models.settings', 'tags.comment', 'policy.read'],
+  analyst: ['customers.read', 'customers.export', 'segments.write', 'jobs.read', 'tariffs.read', 'tariffs.simulate', 'campaigns.read', 'campaigns.evaluate', 'models.read', 'models.train', 'models.settings', 'tags.comment', 'policy.read'],
   operator: ['customers.read', 'jobs.read', 'tariffs.read', 'campaigns.read', 'campaigns.feedback', 'models.read', 'tags.comment', 'worklists.work'],
   auditor: ['customers.read', 'jobs.read', 'audit.read', 'campaigns.read', 'models.read', 'policy.read'],
 };

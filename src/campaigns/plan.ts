@@ -3,9 +3,9 @@
 // two plans that the audit trail records. Every refusal names the field at fault.
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
-import { checkSegmentFilter, getSegment } from '../customers/segments.ts';
+import { checkSegmentFilter, savedSegmentAt } from '../customers/segments.ts';
 import { findLatestModelRun, findModelRun } from '../models/runs.ts';
-import { fieldOfPointer, InvalidInput, NotFound } from '../store/errors.ts';
+import { fieldOfPointer, InvalidInput } from '../store/errors.ts';
 import { isCalendarDate } from '../store/dates.ts';
 import type { Db } from '../store/store.ts';
 import { CampaignPlan, budgetItems, type BudgetItem, type ChannelRule, type TargetGroup, type Wave } from './types.ts';
@@ -181,12 +181,7 @@ async function checkTarget(db: Db, target: TargetGroup): Promise<void> {
   const value = target[needs[target.kind]];
   if (value === undefined) fail(`target.${needs[target.kind]}`, `is required when the target kind is "${target.kind}"`);
   if (target.kind === 'segment') {
-    try {
-      await getSegment(db, target.segmentId!);
-    } catch (error) {
-      if (error instanceof NotFound) fail('target.segmentId', `segment ${target.segmentId} does not exist`, 'UNKNOWN_SEGMENT');
-      throw error;
-    }
+    await savedSegmentAt(db, target.segmentId!, 'target.segmentId');
   } else if (target.kind === 'filter') {
     await checkSegmentFilter(db, target.filter, 'target.filter');
   } else {

@@ -1,11 +1,11 @@
 // The unified customer view: the subscriber list, the customer 360 (profile, holdings, three
 // months of usage and bills) and the contact timeline across every channel (MISSION §2).
 import type { Db } from '../store/store.ts';
-import { InvalidInput, NotFound } from '../store/errors.ts';
+import { NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
 import { billedMinutesSql, csvFieldSql, csvLine, csvRowSql, yuanTextSql } from '../store/sql.ts';
 import { maskMsisdn, maskMsisdnSql } from './msisdn.ts';
-import { getSegment, segmentMembersSql } from './segments.ts';
+import { savedSegmentAt, segmentMembersSql } from './segments.ts';
 import type {
   ContactTimeline,
   ContactTimelineQuery,
@@ -65,10 +65,7 @@ async function customerFilters(db: Db, query: CustomerExportQuery): Promise<Filt
     .when(query.cityCode, 'cityCode', 's.city_code = $cityCode')
     .when(query.status, 'status', 's.status = $status');
   if (query.segmentId !== undefined) {
-    const segment = await getSegment(db, query.segmentId).catch((error: unknown) => {
-      if (error instanceof NotFound) throw new InvalidInput(`segmentId: there is no saved segment ${query.segmentId}`, { field: 'segmentId', code: 'UNKNOWN_SEGMENT' });
-      throw error;
-    });
+    const segment = await savedSegmentAt(db, query.segmentId, 'segmentId');
     const members = segmentMembersSql(segment.filter);
     filters.always(`s.subscriber_id IN (${members.where})`, members.params);
   }

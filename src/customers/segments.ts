@@ -523,6 +523,16 @@ export async function getSegment(db: Db, segmentId: number): Promise<SavedSegmen
   return parseSaved(row);
 }
 
+/** A saved segment named by a request's field: one that does not exist is that field's 400, not a 404. */
+export async function savedSegmentAt(db: Db, segmentId: number, field: string): Promise<SavedSegment> {
+  try {
+    return await getSegment(db, segmentId);
+  } catch (error) {
+    if (error instanceof NotFound) throw new InvalidInput(`${field}: there is no saved segment ${segmentId}`, { field, code: 'UNKNOWN_SEGMENT' });
+    throw error;
+  }
+}
+
 async function assertNameFree(db: Db, name: string, exceptId: number | null): Promise<void> {
   const clash = await db.one('SELECT 1 FROM segments WHERE name = $name AND segment_id IS DISTINCT FROM $id', { name, id: exceptId });
   if (clash) throw new Conflict(`A segment named "${name}" already exists`, { field: 'name', code: 'DUPLICATE_NAME' });

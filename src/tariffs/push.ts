@@ -11,10 +11,9 @@ import { recordListDelivery, startSends, type Delivery } from '../channels/deliv
 import { outboxStamp, writeManifest, writeOutboxFiles } from '../channels/outbox.ts';
 import { maskMsisdnSql } from '../customers/msisdn.ts';
 import { Conflict } from '../store/errors.ts';
-import { csvFieldSql, csvRowSql, yuanTextSql } from '../store/sql.ts';
+import { csvField, csvFieldSql, csvLine, csvRowSql, yuanTextSql } from '../store/sql.ts';
 import type { Store } from '../store/store.ts';
 import { unpackNotes, type Note } from './pricing.ts';
-import { csvField, csvLine } from '../store/sql.ts';
 import { getRun } from './simulation.ts';
 
 export const pushChannels = ['web', 'store', 'outbound'] as const;

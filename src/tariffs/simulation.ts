@@ -5,7 +5,7 @@
 // memory stays flat at any size); every customer's result is stored for paging and export.
 import { Type, type Static } from '@sinclair/typebox';
 import { campaignsNamingTariffRun } from '../campaigns/campaigns.ts';
-import { checkSegmentFilter, compileSegment, getSegment, segmentMembersSql, segmentsNamingTariffRun } from '../customers/segments.ts';
+import { checkSegmentFilter, savedSegmentAt, segmentMembersSql, segmentsNamingTariffRun } from '../customers/segments.ts';
 import { maskMsisdn, maskMsisdnSql } from '../customers/msisdn.ts';
 import { startJob, type Progress } from '../jobs/jobs.ts';
 import { Conflict, InvalidInput, NotFound } from '../store/errors.ts';
@@ -88,10 +88,7 @@ export async function prepareSimulation(db: Db, request: SimulationRequest): Pro
   let name = request.name;
   if (request.segmentId !== undefined) {
     targetField = 'segmentId';
-    const segment = await getSegment(db, request.segmentId).catch((error: unknown) => {
-      if (error instanceof NotFound) throw new InvalidInput(`segmentId: there is no saved segment ${request.segmentId}`, { field: 'segmentId', code: 'UNKNOWN_SEGMENT' });
-      throw error;
-    });
+    const segment = await savedSegmentAt(db, request.segmentId, 'segmentId');
     filter = segment.filter;
     name ??= segment.name;
   }

@@ -26,7 +26,7 @@ export function customerRoutes(app: App, { store }: ServerContext): void {
   app.get(
     '/api/customers.csv',
     {
-      preHandler: requires(store, 'customers.read'),
+      preHandler: requires(store, 'customers.export'),
       schema: {
         ...common,
         summary: "Every customer the list's filters select (e.g. a saved segment's members) as CSV, numbers masked; audited",
@@ -38,7 +38,7 @@ export function customerRoutes(app: App, { store }: ServerContext): void {
       // the filters are checked (an unknown segment is a 400) before the audit and the first byte
       const lines = customersCsv(store, request.query, masked);
       const first = await lines.next();
-      await recordAudit(store, currentUser(request).username, 'customers.export', 'customers', { filter: request.query });
+      await recordAudit(store, currentUser(request).username, 'customers.export', 'customers', { filter: request.query, msisdn: 'masked' });
       reply.header('content-type', 'text/csv; charset=utf-8');
       reply.header('content-disposition', `attachment; filename="customers${request.query.segmentId ? `-segment-${request.query.segmentId}` : ''}.csv"`);
       return reply.send(Readable.from((async function* () {

@@ -76,7 +76,7 @@ export function segmentRoutes(app: App, { store }: ServerContext): void {
 
   app.delete(
     '/api/segments/:id',
-    { preHandler: requires(store, 'segments.write'), schema: { ...common, summary: 'Delete a saved segment', params: IdParams, response: { 204: Type.Null(), 404: ErrorBody } } },
+    { preHandler: requires(store, 'segments.write'), schema: { ...common, summary: 'Delete a saved segment (refused while a draft campaign targets it)', params: IdParams, response: { 204: Type.Null(), 404: ErrorBody, 409: ErrorBody } } },
     async (request, reply) => {
       await deleteSegment(store, request.params.id);
       await recordAudit(store, currentUser(request).username, 'segment.delete', `segment:${request.params.id}`);

@@ -33,8 +33,8 @@ export interface Channel {
 
 export const useChannels = () => useApi<Channel[]>('/api/channels');
 
-/** The product catalogue on sale: tariff plans, value-added services, offers. */
-export const useProducts = () => useApi<Product[]>('/api/products');
+/** The product catalogue: tariff plans, value-added services, offers; on sale, or also those no longer sold. */
+export const useProducts = (includeInactive = false) => useApi<Product[]>('/api/products', includeInactive ? { includeInactive } : undefined);
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 

@@ -44,7 +44,7 @@ function CodeSelect({ source, multiple, value, onChange }: { source: 'plans' | '
   const { name } = useLabels();
   const cities = useCities();
   const shown = multiple ? (Array.isArray(value) ? value.map(String) : []) : (value as string | undefined);
-  if (source === 'plans') return <ProductSelect kinds={['tariff_plan']} multiple={multiple} value={shown} onChange={onChange} width={240} data-testid="condition-value" />;
+  if (source === 'plans') return <ProductSelect includeInactive kinds={['tariff_plan']} multiple={multiple} value={shown} onChange={onChange} width={240} data-testid="condition-value" />;
   return (
     <Select
       showSearch
@@ -250,7 +250,7 @@ function BrowsedInputs({ params, set }: InputsProps) {
 
 function HoldsInputs({ params, set }: InputsProps) {
   const { t } = useLabels();
-  return <ProductSelect placeholder={t('segments.product')} value={params.productId as string | undefined} onChange={(productId) => set({ productId })} data-testid="condition-product" />;
+  return <ProductSelect includeInactive placeholder={t('segments.product')} value={params.productId as string | undefined} onChange={(productId) => set({ productId })} data-testid="condition-product" />;
 }
 
 function ScoreLabelSelect({ runId, value, onChange }: { runId: number | undefined; value: unknown; onChange: (label: string | undefined) => void }) {

@@ -208,7 +208,7 @@ export function FilterInModal({
     <>
       <Space wrap>
         <Typography.Text type={filter ? undefined : 'secondary'} data-testid={testId && `${testId}-text`}>
-          {filter ? describe(filter) : t(optional ? 'segments.everyone' : 'segments.noConditions')}
+          {filter ? describe(filter) : t(optional ? 'segments.everyone' : 'segments.noConditionsYet')}
         </Typography.Text>
         <Button size="small" icon={<FilterOutlined />} onClick={() => setDraft(value ?? newGroup('all', [newCondition('field')]))} data-testid={testId && `${testId}-edit`}>
           {t('segments.editConditions')}

@@ -7,6 +7,8 @@ import { useLabels } from '../i18n/labels.ts';
 const kinds = ['vas', 'offer', 'tariff_plan'] as const;
 
 interface Props {
+  /** also the products no longer sold (customers may still hold them): for filters, not for offers */
+  includeInactive?: boolean;
   /** only products of these kinds (default: all) */
   kinds?: ReadonlyArray<(typeof kinds)[number]>;
   value?: string | string[];
@@ -17,9 +19,9 @@ interface Props {
   'data-testid'?: string;
 }
 
-export function ProductSelect({ kinds: only = kinds, value, onChange, multiple, placeholder, width = 260, 'data-testid': testId }: Props) {
-  const { label, name } = useLabels();
-  const products = useProducts();
+export function ProductSelect({ includeInactive, kinds: only = kinds, value, onChange, multiple, placeholder, width = 260, 'data-testid': testId }: Props) {
+  const { t, label, name } = useLabels();
+  const products = useProducts(includeInactive);
   return (
     <Select
       showSearch
@@ -32,7 +34,9 @@ export function ProductSelect({ kinds: only = kinds, value, onChange, multiple, 
       onChange={onChange}
       options={only.map((k) => ({
         label: label('productKind', k),
-        options: (products.data ?? []).filter((p) => p.kind === k).map((p) => ({ value: p.productId, label: `${name(p.nameZh, p.nameEn)} (${p.productId})` })),
+        options: (products.data ?? [])
+          .filter((p) => p.kind === k)
+          .map((p) => ({ value: p.productId, label: `${name(p.nameZh, p.nameEn)} (${p.productId})${p.active ? '' : ` · ${t('common.notSold')}`}` })),
       }))}
       data-testid={testId}
     />

@@ -38,7 +38,7 @@ const formOf = (tag: Tag | null): TagForm =>
     : { nameZh: '', nameEn: '', rule: newGroup('all', [newCondition('field')]) };
 
 /** `tag` null creates a custom tag. */
-export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; open: boolean; onClose: () => void; onSaved: (tag: Tag) => void }) {
+export function TagEditor({ tag, open, onClose, onSaved, canRecompute }: { tag: Tag | null; open: boolean; onClose: () => void; onSaved: (tag: Tag) => void; canRecompute: boolean }) {
   const { t, label, name } = useLabels();
   const { message } = AntApp.useApp();
   const [form] = Form.useForm<TagForm>();
@@ -48,7 +48,9 @@ export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; op
   const initial = useMemo(() => formOf(tag), [tag]);
 
   const save = async () => {
-    const v = await form.validateFields();
+    // an invalid form shows its messages at the fields; nothing to send
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const advice = v.script?.trim() || v.timing?.trim() || v.channelId ? { script: v.script?.trim() ?? '', timing: v.timing?.trim() ?? '', channelId: v.channelId ?? null } : null;
     const body: TagBody = {
       nameZh: v.nameZh.trim(),
@@ -61,7 +63,7 @@ export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; op
     setSaving(true);
     try {
       const saved = tag ? await updateTag(tag.tagId, body) : await createTag(body);
-      void message.success(t('tags.savedTag', { name: name(saved.nameZh, saved.nameEn) }));
+      void message.success(t(canRecompute ? 'tags.savedTag' : 'tags.savedTagLater', { name: name(saved.nameZh, saved.nameEn) }));
       onSaved(saved);
     } catch (e) {
       void message.error(describeError(e));
@@ -109,7 +111,7 @@ export function TagEditor({ tag, open, onClose, onSaved }: { tag: Tag | null; op
         <Form.Item
           name="rule"
           label={t('tags.rule')}
-          rules={[{ validator: (_, rule?: GroupNode) => (rule && filterOf(rule, specs) ? Promise.resolve() : Promise.reject(new Error(t('segments.incomplete')))) }]}
+          rules={[{ validator: (_, rule?: GroupNode) => (rule && filterOf(rule, specs) ? Promise.resolve() : Promise.reject(new Error(t('segments.completeConditions')))) }]}
         >
           <FilterField fields={fields.data ?? []} />
         </Form.Item>

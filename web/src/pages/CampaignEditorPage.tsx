@@ -460,7 +460,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
             {targetKind === 'filter' && (
               <Form.Item
                 name={['target', 'tree']}
-                rules={[{ validator: (_, tree?: GroupNode) => (tree && filterOf(tree, fieldSpecs) ? Promise.resolve() : Promise.reject(new Error(t('segments.incomplete')))) }]}
+                rules={[{ validator: (_, tree?: GroupNode) => (tree && filterOf(tree, fieldSpecs) ? Promise.resolve() : Promise.reject(new Error(t('segments.completeConditions')))) }]}
               >
                 <FilterField fields={segmentFields.data ?? []} />
               </Form.Item>

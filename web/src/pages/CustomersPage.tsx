@@ -8,13 +8,14 @@ import type { ColumnsType, SorterResult } from 'antd/es/table/interface.js';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { downloadCustomersCsv, useCustomers, type CustomerSummary } from '../api/customers.ts';
 import { useSegments } from '../api/segments.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
 import { useCities } from '../api/platform.ts';
 import { BrandTag, StatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { serverPagination } from '../components/paging.ts';
 import { useLabels } from '../i18n/labels.ts';
-import { yuan } from '../money.ts';
+import { count as formatCount, yuan } from '../money.ts';
 
 const brands = ['gotone', 'mzone', 'easyown'] as const;
 const statuses = ['active', 'suspended', 'arrears', 'cancelled'] as const;
@@ -44,6 +45,7 @@ export default function CustomersPage() {
   const cities = useCities();
   const segments = useSegments();
   const { message } = AntApp.useApp();
+  const { can } = useAuth();
   const [exporting, setExporting] = useState(false);
 
   const exportCsv = async () => {
@@ -139,9 +141,11 @@ export default function CustomersPage() {
             data-testid="customer-segment"
           />
           <Button onClick={() => setParams(new URLSearchParams(), { replace: true })}>{t('common.reset')}</Button>
-          <Button icon={<DownloadOutlined />} loading={exporting} disabled={!data?.total} onClick={() => void exportCsv()} data-testid="customers-export">
-            {t('customers.export', { count: data?.total ?? 0 })}
-          </Button>
+          {can('customers.export') && (
+            <Button icon={<DownloadOutlined />} loading={exporting} disabled={!data?.total} onClick={() => void exportCsv()} data-testid="customers-export">
+              {t('customers.export', { n: formatCount(data?.total ?? 0) })}
+            </Button>
+          )}
         </Space>
       </Card>
       <ErrorAlert error={error} onRetry={reload} />

@@ -217,7 +217,13 @@ export default function SegmentsPage() {
                       {editing ? t('segments.saveChanges') : t('segments.save')}
                     </Button>
                     {editing && (
-                      <Button loading={saving} disabled={!filter || !segmentName.trim()} onClick={() => save(true)} data-testid="segment-save-new">
+                      <Button
+                        loading={saving}
+                        disabled={!filter || !segmentName.trim() || segmentName.trim() === editing.name}
+                        title={segmentName.trim() === editing.name ? t('segments.newNameFirst') : undefined}
+                        onClick={() => save(true)}
+                        data-testid="segment-save-new"
+                      >
                         {t('segments.saveAsNew')}
                       </Button>
                     )}

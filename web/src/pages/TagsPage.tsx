@@ -212,6 +212,7 @@ export default function TagsPage() {
           key={editing?.tagId ?? 'new'}
           tag={editing}
           open
+          canRecompute={can('models.train')}
           onClose={() => setEditing(undefined)}
           onSaved={(saved) => {
             setEditing(undefined);
