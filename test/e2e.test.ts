@@ -84,6 +84,18 @@ function apiFromPage<T>(page: Page, url: string): Promise<T> {
   }, url) as Promise<T>;
 }
 
+/** The segment preview of a filter from the API, with the console's token: what the pages' counts must show. */
+function previewFromPage(page: Page, filter: unknown): Promise<{ count: number; total: number }> {
+  return page.evaluate(async (f) => {
+    const response = await fetch('/api/segments/preview', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
+      body: JSON.stringify({ filter: f }),
+    });
+    return (await response.json()) as { count: number; total: number };
+  }, filter);
+}
+
 const cellTexts = (page: Page, selector: string) => page.locator(selector).allTextContents();
 
 beforeAll(async () => {
@@ -456,14 +468,7 @@ describe('the console in a browser', () => {
         { any: [{ holds: { productId: 'FETION' } }, { browsed: { withinDays: 90, topic: 'plan' } }] },
       ],
     };
-    const preview = await page.evaluate(async (filter) => {
-      const response = await fetch('/api/segments/preview', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
-        body: JSON.stringify({ filter }),
-      });
-      return (await response.json()) as { count: number; total: number };
-    }, expected);
+    const preview = await previewFromPage(page, expected);
     expect(preview.count).toBeGreaterThan(0);
     expect(preview.count).toBeLessThan(preview.total);
     await expect.poll(async () => (await page.getByTestId('segment-count').textContent().catch(() => ''))?.replace(/\D/g, '')).toBe(String(preview.count));
@@ -555,14 +560,7 @@ describe('customer tags in the console', () => {
       const tag = (await apiFromPage<TagRow[]>(page, '/api/tags')).find((x) => x.tagId === 'heavy_data_users')!;
       expect(tag).toMatchObject({ rule, advice: { script: '推荐 GPRS 流量包', channelId: null } });
       // saving recomputes the members: as many as the rule counts
-      const expected = await page.evaluate(async (filter) => {
-        const response = await fetch('/api/segments/preview', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
-          body: JSON.stringify({ filter }),
-        });
-        return ((await response.json()) as { count: number }).count;
-      }, rule);
+      const expected = (await previewFromPage(page, rule)).count;
       await expect.poll(async () => (await apiFromPage<TagRow[]>(page, '/api/tags')).find((x) => x.tagId === 'heavy_data_users')!.members, { timeout: 30_000 }).toBe(expected);
       await expect.poll(() => page.getByTestId('tag-rule').textContent()).toBe('月均 GPRS 流量（MB） 大于等于 100');
 
@@ -606,8 +604,8 @@ describe('model scores in the segment builder', () => {
           [method, url, body] as const,
         ) as Promise<T>;
       const { runId } = await call<{ runId: number }>('POST', '/api/models/channel-preference', { minContacts: 3 });
-      await expect.poll(async () => (await call<{ run: { status: string } }>('GET', `/api/models/runs/${runId}`)).run.status, { timeout: 60_000 }).toBe('succeeded');
-      const labels = await call<Array<{ label: string; customers: number }>>('GET', `/api/models/runs/${runId}/labels`);
+      await expect.poll(async () => (await apiFromPage<{ run: { status: string } }>(page, `/api/models/runs/${runId}`)).run.status, { timeout: 60_000 }).toBe('succeeded');
+      const labels = await apiFromPage<Array<{ label: string; customers: number }>>(page, `/api/models/runs/${runId}/labels`);
       expect(labels.map((l) => l.label)).toContain('sms_hall');
 
       await page.goto(`${baseUrl}/segments`);
@@ -618,7 +616,7 @@ describe('model scores in the segment builder', () => {
       await pickOption(page, 'condition-score-op', '大于等于', undefined, row);
       await row.locator('.ant-input-number-input').fill('50');
       const filter = { all: [{ modelScore: { runId, label: 'sms_hall', op: 'gte', value: 50 } }] };
-      const preview = await call<{ count: number }>('POST', '/api/segments/preview', { filter });
+      const preview = await previewFromPage(page, filter);
       await expect.poll(async () => (await page.getByTestId('segment-count').textContent().catch(() => ''))?.replace(/\D/g, '')).toBe(String(preview.count));
     } finally {
       await context.close();
@@ -741,14 +739,7 @@ describe('closed-loop campaigns in the console', () => {
       await pickOption(page, 'condition-op', '大于等于');
       await row.locator('.ant-input-number-input').fill('60');
       const filter = { all: [{ field: 'age', op: 'gte', value: 60 }] };
-      const preview = await page.evaluate(async (f) => {
-        const response = await fetch('/api/segments/preview', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiti.token')}` },
-          body: JSON.stringify({ filter: f }),
-        });
-        return ((await response.json()) as { count: number }).count;
-      }, filter);
+      const preview = (await previewFromPage(page, filter)).count;
       expect(preview).toBeGreaterThan(0);
       await expect.poll(() => page.getByTestId('filter-count').textContent()).toContain(`${preview} 位客户`);
 

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { recordAudit } from '../audit/audit.ts';
 import { getDelivery } from '../channels/delivery.ts';
 import { customersCsv } from '../customers/customers.ts';
-import { checkSegmentFilter, createSegment, deleteSegment, getSegment, listSegments, previewSegment } from '../customers/segments.ts';
+import { createSegment, deleteSegment, getSegment, listSegments, previewSegment } from '../customers/segments.ts';
 import { createChannelKey, listChannelKeys, revokeChannelKey } from '../channels/keys.ts';
 import { loadConfig, outboxDirFor } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
@@ -158,13 +158,6 @@ function segmentArgument(value: string, name: string): { segmentId: number } | {
   }
 }
 
-/** The filter of a segment argument: a saved segment's own, or the JSON given (checked against the store). */
-async function segmentFilter(store: Store, target: { segmentId: number } | { filter: unknown }): Promise<unknown> {
-  if ('segmentId' in target) return (await getSegment(store, target.segmentId)).filter;
-  await checkSegmentFilter(store, target.filter);
-  return target.filter;
-}
-
 const segment = program.command('segment').description('Saved segments: list, count, save, delete, and export their members as CSV');
 
 segment
@@ -187,7 +180,9 @@ segment
   .option('--json', 'print the count and composition as JSON')
   .action(async (value: string, opts: { db: string; json?: boolean }) => {
     await withStore(opts.db, async (store) => {
-      const preview = await previewSegment(store, await segmentFilter(store, segmentArgument(value, 'segment')));
+      // a saved segment's own filter, or the one given (previewSegment checks it)
+      const target = segmentArgument(value, 'segment');
+      const preview = await previewSegment(store, 'segmentId' in target ? (await getSegment(store, target.segmentId)).filter : target.filter);
       if (opts.json) {
         console.log(JSON.stringify(preview, null, 2));
         return;

@@ -403,8 +403,8 @@ function referencesOf(node: unknown, path: string, out: Reference[] = []): Refer
  * a succeeded model run, a tariff run, a diversion campaign. `root` is the field holding the
  * filter, for the error's path (e.g. target.filter in a campaign plan).
  */
-export async function checkSegmentFilter(db: Db, filter: unknown, root = 'filter'): Promise<void> {
-  compileSegmentAt(filter, root);
+export async function checkSegmentFilter(db: Db, filter: unknown, root = 'filter'): Promise<CompiledSegment> {
+  const compiled = compileSegmentAt(filter, root);
   for (const ref of referencesOf(filter, root)) {
     const fail = (reason: string, code: string): never => {
       throw new InvalidInput(`${ref.path}: ${reason}`, { field: ref.path, code });
@@ -434,6 +434,7 @@ export async function checkSegmentFilter(db: Db, filter: unknown, root = 'filter
       if (campaign!.category !== 'diversion') fail(`campaign ${ref.id} is a ${campaign!.category} campaign, not a diversion one`, 'NOT_A_DIVERSION');
     }
   }
+  return compiled;
 }
 
 const segmentFrom = 'subscribers s LEFT JOIN customer_features f USING (subscriber_id)';
@@ -460,8 +461,7 @@ export const SegmentPreview = Type.Object({
 export type SegmentPreview = Static<typeof SegmentPreview>;
 
 export async function previewSegment(db: Db, filter: unknown): Promise<SegmentPreview> {
-  await checkSegmentFilter(db, filter);
-  const { where, params } = compileSegment(filter);
+  const { where, params } = await checkSegmentFilter(db, filter);
   const rows = await db.query<{ brand: string; city: string; n: number; arpu: number }>(
     `SELECT s.brand::VARCHAR AS brand, s.city_code AS city, count(*) AS n, sum(s.arpu_fen) AS arpu
      FROM ${segmentFrom} WHERE ${where} GROUP BY ALL`,

@@ -155,3 +155,32 @@ export function useApi<T>(path: string | null, query?: Query, options: { refresh
 
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
+
+const once = new Map<string, Promise<unknown>>();
+
+/**
+ * A catalogue that does not change while the console is open (e.g. the segment fields): fetched once
+ * per page load and shared by every component that asks; a failure is forgotten so that a retry asks again.
+ */
+export function useOnce<T>(path: string): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: ApiError; loading: boolean }>({ loading: true });
+  const [generation, setGeneration] = useState(0);
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  useEffect(() => {
+    let answer = once.get(path) as Promise<T> | undefined;
+    if (!answer) {
+      answer = api<T>(path);
+      once.set(path, answer);
+      answer.catch(() => once.delete(path));
+    }
+    let live = true;
+    answer.then(
+      (data) => live && setState({ data, loading: false }),
+      (error: Error) => live && setState({ error: error instanceof ApiError ? error : new ApiError(0, 'CLIENT', error.message), loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, generation]);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}

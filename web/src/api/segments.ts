@@ -1,7 +1,7 @@
 // Segments: the field catalogue, live preview and saved segments (routes/segments.ts).
 import type { SavedSegment, SegmentPreview } from '../../../src/customers/segments.ts';
 import type { ComparisonOp, FieldType } from '../components/filterTree.ts';
-import { api, useApi } from './client.ts';
+import { api, useApi, useOnce } from './client.ts';
 
 export type { ComparisonOp, FieldType, SavedSegment, SegmentPreview };
 
@@ -20,7 +20,8 @@ export interface SegmentField {
 /** A filter in the segment language (src/customers/segments.ts); the server checks it. */
 export type SegmentFilter = Record<string, unknown>;
 
-export const useSegmentFields = () => useApi<SegmentField[]>('/api/segments/fields');
+/** The fields a filter may use: the server's allow-list, the same for the whole session. */
+export const useSegmentFields = () => useOnce<SegmentField[]>('/api/segments/fields');
 
 export const useSegments = () => useApi<SavedSegment[]>('/api/segments');
 

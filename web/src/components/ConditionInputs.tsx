@@ -160,7 +160,8 @@ function WindowInputs({ params, set }: InputsProps) {
 /** A business code, suggested from the businesses the console knows by name; any code may be typed. */
 export function BusinessInput({ value, onChange, testId }: { value: unknown; onChange: (v: string | undefined) => void; testId: string }) {
   const { t, label } = useLabels();
-  const codes = useCodes('business');
+  // the translations' business group also names the websites and the IVR menu: not businesses
+  const codes = useCodes('business').filter((c) => !(webSites as readonly string[]).includes(c) && c !== 'ivr_menu');
   return (
     <AutoComplete
       allowClear
