@@ -2,7 +2,7 @@
 // the signals the generator plants for the models.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ivrMenu, webJourneys } from '../src/demo/catalogue.ts';
-import { generateProvince, tableChecksums } from '../src/demo/generate.ts';
+import { defineMacros, generateProvince, tableChecksums } from '../src/demo/generate.ts';
 import type { Store } from '../src/store/store.ts';
 import { tempStore } from './builders.ts';
 
@@ -171,6 +171,22 @@ describe('the demo province', () => {
     } finally {
       await again.close();
     }
+  });
+
+  it('draws its choices in integers that equal their floating-point definitions, for every draw', async () => {
+    // below(h, k, p) must be exactly unit(h, k) < p and slot(h, k, n) exactly floor(unit(h, k) * n):
+    // every one of the 65,536 values of a draw, in each of the four positions of a hash
+    const mismatches = await store.withConnection(async (c) => {
+      await defineMacros(c);
+      return c.one<{ below: number; slot: number; checked: number }>(`
+        WITH draws AS (SELECT CAST(d AS UBIGINT) << CAST(16 * k AS UBIGINT) AS h, k FROM range(65536) a(d), range(4) b(k)),
+             chances AS (SELECT unnest([0, 1, 0.5, 0.55, 0.98, 0.3, 0.035, 1 / 3, 0.12345, 0.999999, 1.5, -0.2]::DOUBLE[]) AS p),
+             sizes AS (SELECT unnest([1, 2, 3, 4, 24, 28, 31, 90, 100, 167, 200, 3600, 43200]) AS n)
+        SELECT (SELECT count(*) FROM draws, chances WHERE below(h, k, p) <> (unit(h, k) < p)) AS below,
+               (SELECT count(*) FROM draws, sizes WHERE slot(h, k, n) <> floor(unit(h, k) * n)) AS slot,
+               (SELECT count(*) FROM draws) AS checked`);
+    });
+    expect(mismatches).toEqual({ below: 0, slot: 0, checked: 4 * 65536 });
   });
 
   it('refuses a bad size or seed, naming the field, and changes nothing', async () => {

@@ -191,16 +191,28 @@ export async function generateProvince(store: Store, options: DemoOptions, progr
   return { subscribers, months, rows, cdrs: cdrTables.reduce((n, t) => n + rows[t], 0) };
 }
 
-/** The generator's SQL vocabulary: uniform draws from a hash, weighted picks, moments in a month. */
-async function defineMacros(tx: ConnectionDb): Promise<void> {
-  await tx.run(`CREATE OR REPLACE TEMP MACRO unit(h, k) AS ((((h) >> CAST((k) * 16 AS UBIGINT)) & CAST(65535 AS UBIGINT))::DOUBLE + 0.5) / 65536.0`);
-  await tx.run(`CREATE OR REPLACE TEMP MACRO pick(list, u) AS list[1 + CAST(floor((u) * len(list)) AS INTEGER)]`);
-  await tx.run(`CREATE OR REPLACE TEMP MACRO hour_of(u) AS (${lists.hours})[1 + CAST(floor((u) * 200) AS INTEGER)]`);
-  await tx.run(`CREATE OR REPLACE TEMP MACRO service_hour_of(u) AS (${lists.serviceHours})[1 + CAST(floor((u) * 200) AS INTEGER)]`);
+/**
+ * The generator's SQL vocabulary. A hash h holds four 16-bit draws (k = 0 … 3). A draw becomes a
+ * uniform number in (0, 1) only where the value is continuous (a duration's logarithm); choices
+ * stay in integers, which DuckDB evaluates at a fraction of the cost of doubles over hundreds of
+ * millions of rows: below(h, k, p) is exactly unit(h, k) < p, slot(h, k, n) exactly
+ * floor(unit(h, k) * n), since (d + 0.5) / 65536 < p ⟺ d < ⌈65536·p − 0.5⌉ for an integer d.
+ * UBIGINT operands throughout: mixing in a signed integer makes DuckDB compute in HUGEINT.
+ */
+export async function defineMacros(tx: ConnectionDb): Promise<void> {
+  await tx.run(`CREATE OR REPLACE TEMP MACRO draw(h, k) AS ((h) >> CAST((k) * 16 AS UBIGINT)) & CAST(65535 AS UBIGINT)`);
+  await tx.run(`CREATE OR REPLACE TEMP MACRO unit(h, k) AS (draw(h, k)::DOUBLE + 0.5) / 65536.0`);
+  // the draws below which unit(h, k) < p: with p a constant, DuckDB folds it once per statement
+  await tx.run(`CREATE OR REPLACE TEMP MACRO odds(p) AS CAST(greatest(0, ceil(65536 * (p) - 0.5)) AS UBIGINT)`);
+  await tx.run(`CREATE OR REPLACE TEMP MACRO below(h, k, p) AS draw(h, k) < odds(p)`);
+  await tx.run(`CREATE OR REPLACE TEMP MACRO slot(h, k, n) AS CAST((((draw(h, k) << CAST(1 AS UBIGINT)) | CAST(1 AS UBIGINT)) * CAST(n AS UBIGINT)) >> CAST(17 AS UBIGINT) AS BIGINT)`);
+  await tx.run(`CREATE OR REPLACE TEMP MACRO pick(list, h, k) AS list[1 + slot(h, k, len(list))]`);
+  await tx.run(`CREATE OR REPLACE TEMP MACRO hour_of(h, k) AS (${lists.hours})[1 + slot(h, k, 200)]`);
+  await tx.run(`CREATE OR REPLACE TEMP MACRO service_hour_of(h, k) AS (${lists.serviceHours})[1 + slot(h, k, 200)]`);
   // a moment in a month (as epoch µs) for draw h: a day, the given hour, a second in it;
   // integer arithmetic, cheaper than intervals over hundreds of millions of rows
   await tx.run(`CREATE OR REPLACE TEMP MACRO moment(month_us, days, hour, h) AS make_timestamp(
-    month_us + (CAST(floor(unit(h, 0) * days) AS BIGINT) * 86400 + CAST(hour AS BIGINT) * 3600 + CAST(floor(unit(h, 2) * 3600) AS BIGINT)) * 1000000)`);
+    month_us + (slot(h, 0, days) * 86400 + CAST(hour AS BIGINT) * 3600 + slot(h, 2, 3600)) * 1000000)`);
 }
 
 // Work about the old province's customers that means nothing in a new one: tariff simulation
@@ -307,10 +319,10 @@ async function referenceData(tx: ConnectionDb, o: { subscribers: number; seed: n
   await tx.run(
     `INSERT INTO groups
      SELECT 'G' || lpad(CAST(i + 1 AS VARCHAR), 5, '0'),
-       pick(${lists.industries}, unit(hash($seed, i, 'group'), 0)) || ' group ' || CAST(i + 1 AS VARCHAR),
-       pick(${lists.industries}, unit(hash($seed, i, 'group'), 0)),
-       pick(${lists.cities}, unit(hash($seed, i, 'group'), 1)),
-       unit(hash($seed, i, 'group'), 2) < 0.6
+       pick(${lists.industries}, hash($seed, i, 'group'), 0) || ' group ' || CAST(i + 1 AS VARCHAR),
+       pick(${lists.industries}, hash($seed, i, 'group'), 0),
+       pick(${lists.cities}, hash($seed, i, 'group'), 1),
+       below(hash($seed, i, 'group'), 2, 0.6)
      FROM range($groups) t(i)`,
     { seed: o.seed, groups: Math.max(3, Math.ceil(o.subscribers / 120)) },
   );
@@ -332,31 +344,38 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
     `CREATE OR REPLACE TEMP TABLE gen_sub AS
      WITH base AS (
        SELECT i + 1 AS sid, hash($seed, i + 1, 1) AS h1, hash($seed, i + 1, 2) AS h2, hash($seed, i + 1, 3) AS h3, hash($seed, i + 1, 4) AS h4,
-         pick(${lists.personas}, unit(hash($seed, i + 1, 0), 0)) AS persona
+         pick(${lists.personas}, hash($seed, i + 1, 0), 0) AS persona
        FROM range($n) t(i)
      ),
      drawn AS (
-       SELECT b.*, p.* EXCLUDE (persona), pc.value AS plan_id, pick(${lists.cities}, unit(h1, 2)) AS city_code,
-         CAST(p.age_min + floor(unit(h1, 3) * (p.age_max - p.age_min + 1)) AS INTEGER) AS age,
+       SELECT b.*, p.* EXCLUDE (persona), pc.value AS plan_id, pick(${lists.cities}, h1, 2) AS city_code,
+         CAST(p.age_min + slot(h1, 3, (p.age_max - p.age_min + 1)) AS INTEGER) AS age,
          CAST(3 + floor(pow(unit(h2, 1), 1.3) * (p.max_tenure - 3)) AS INTEGER) AS tenure_months,
-         unit(h2, 3) < p.smart_share AS smart,
-         unit(h3, 2) < p.group_share AS in_group,
+         below(h2, 3, p.smart_share) AS smart,
+         below(h3, 2, p.group_share) AS in_group,
          exp(0.55 * sqrt(-2 * ln(unit(h4, 0))) * cos(2 * pi() * unit(h4, 1)) - 0.15) AS activity,
-         unit(h4, 2) < p.frequent_share AS frequent,
-         unit(h4, 3) < 0.05 AS complaint_prone,
-         pick(${lists.interCities}, unit(hash(h4), 0)) AS fav_city
+         below(h4, 2, p.frequent_share) AS frequent,
+         below(h4, 3, 0.05) AS complaint_prone,
+         pick(${lists.interCities}, hash(h4), 0) AS fav_city
        FROM base b JOIN gen_persona p USING (persona)
-         JOIN gen_choice pc ON pc.list = 'plan' AND pc.key = b.persona AND pc.slot = floor(unit(b.h1, 1) * 100)
+         JOIN gen_choice pc ON pc.list = 'plan' AND pc.key = b.persona AND pc.slot = slot(b.h1, 1, 100)
      )
      SELECT d.* EXCLUDE (vas_probs), pl.brand, pl.monthlyFee AS monthly_fee, pl.localPerMin AS local_rate, pl.dldPerMin AS dld_rate, pl.ipPerMin AS ip_rate,
        pl.intlPerMin AS intl_rate, pl.roamPerMin AS roam_rate, pl.intlRoamPerMin AS intl_roam_rate, pl.sms AS sms_rate,
        pl.mms AS mms_rate, pl.gprsPerMb AS gprs_rate, pl.wlanPerMin AS wlan_rate,
-       CASE WHEN in_group THEN 'G' || lpad(CAST(1 + CAST(floor(unit(h3, 3) * (SELECT count(*) FROM groups)) AS INTEGER) AS VARCHAR), 5, '0') END AS group_id,
-       smart OR unit(hash(h2), 0) < 0.6 AS handset_gprs,
+       CASE WHEN in_group THEN 'G' || lpad(CAST(1 + CAST(slot(h3, 3, (SELECT count(*) FROM groups)) AS INTEGER) AS VARCHAR), 5, '0') END AS group_id,
+       smart OR below(hash(h2), 0, 0.6) AS handset_gprs,
        -- Fetion users are planted: young, smartphone, heavy SMS (the model tests recover this)
-       unit(hash($seed, sid, 'svc', 1), 0) < least(0.95, d.vas_probs[1] * CASE WHEN smart THEN 1.4 ELSE 0.6 END * CASE WHEN age < 25 THEN 1.2 ELSE 1 END) AS fetion,
+       below(hash($seed, sid, 'svc', 1), 0, least(0.95, d.vas_probs[1] * CASE WHEN smart THEN 1.4 ELSE 0.6 END * CASE WHEN age < 25 THEN 1.2 ELSE 1 END)) AS fetion,
        -- a data pack only for handsets that can use data
-       (smart OR unit(hash(h2), 0) < 0.6) AND unit(hash($seed, sid, 'svc', 8), 0) < d.vas_probs[8] AS gprs_pack
+       (smart OR below(hash(h2), 0, 0.6)) AND below(hash($seed, sid, 'svc', 8), 0, d.vas_probs[8]) AS gprs_pack,
+       -- the usage generators' per-subscriber chances as draw thresholds (see below()), cumulative
+       -- where one draw chooses among several outcomes; computed here once, not once per CDR
+       odds(dld_share) AS dld_odds, odds(dld_share + intl_share) AS intl_odds,
+       odds(ip_share) AS ip_odds, odds(ip_share * 0.3) AS ip_12593_odds,
+       odds(roam_intl) AS voice_roam_intl_odds, odds(roam_intl + roam_inter) AS voice_roam_inter_odds,
+       odds(roam_intl + roam_inter + roam_intra) AS voice_roam_intra_odds,
+       odds(roam_inter) AS roam_inter_odds, odds(roam_inter + roam_intra) AS roam_intra_odds
      FROM drawn d JOIN gen_plan pl ON pl.id = d.plan_id`,
     { seed, n },
   );
@@ -369,20 +388,20 @@ async function generateSubscribers(tx: ConnectionDb, n: number, seed: number): P
          || lpad(CAST((s.sid * 48271 + $seed * 7919) % 100000000 AS VARCHAR), 8, '0'),
        s.brand,
        s.plan_id,
-       CASE WHEN unit(s.h2, 2) < 0.92 THEN 'active' WHEN unit(s.h2, 2) < 0.95 THEN 'suspended' WHEN unit(s.h2, 2) < 0.985 THEN 'arrears' ELSE 'cancelled' END,
+       CASE WHEN below(s.h2, 2, 0.92) THEN 'active' WHEN below(s.h2, 2, 0.95) THEN 'suspended' WHEN below(s.h2, 2, 0.985) THEN 'arrears' ELSE 'cancelled' END,
        s.city_code, s.age,
-       CASE WHEN unit(s.h2, 0) < CASE s.persona WHEN 'homemaker' THEN 0.95 WHEN 'business' THEN 0.3 ELSE 0.5 END THEN 'F' ELSE 'M' END,
-       CAST((SELECT max(month_start) FROM gen_month) + INTERVAL 1 MONTH - to_months(s.tenure_months) - to_days(CAST(floor(unit(hash(s.h1), 0) * 28) AS INTEGER)) AS DATE),
+       CASE WHEN below(s.h2, 0, CASE s.persona WHEN 'homemaker' THEN 0.95 WHEN 'business' THEN 0.3 ELSE 0.5 END) THEN 'F' ELSE 'M' END,
+       CAST((SELECT max(month_start) FROM gen_month) + INTERVAL 1 MONTH - to_months(s.tenure_months) - to_days(CAST(slot(hash(s.h1), 0, 28) AS INTEGER)) AS DATE),
        0,
-       CASE WHEN s.brand = 'gotone' THEN (CASE WHEN unit(hash(s.h1), 1) < 0.9 THEN 'postpaid' ELSE 'prepaid' END)
-            ELSE (CASE WHEN unit(hash(s.h1), 1) < 0.15 THEN 'postpaid' ELSE 'prepaid' END) END,
+       CASE WHEN s.brand = 'gotone' THEN (CASE WHEN below(hash(s.h1), 1, 0.9) THEN 'postpaid' ELSE 'prepaid' END)
+            ELSE (CASE WHEN below(hash(s.h1), 1, 0.15) THEN 'postpaid' ELSE 'prepaid' END) END,
        0,
-       CASE WHEN s.smart THEN pick(${lists.smartHandsets}, unit(s.h3, 0)) ELSE pick(${lists.basicHandsets}, unit(s.h3, 0)) END,
-       s.handset_gprs, s.smart OR unit(hash(s.h2), 1) < 0.7, s.smart OR unit(hash(s.h2), 2) < 0.65, s.smart,
-       unit(s.h3, 1) < s.dnd_share,
+       CASE WHEN s.smart THEN pick(${lists.smartHandsets}, s.h3, 0) ELSE pick(${lists.basicHandsets}, s.h3, 0) END,
+       s.handset_gprs, s.smart OR below(hash(s.h2), 1, 0.7), s.smart OR below(hash(s.h2), 2, 0.65), s.smart,
+       below(s.h3, 1, s.dnd_share),
        s.group_id,
        CASE WHEN g.has_vpmn THEN s.group_id END,
-       s.group_id IS NOT NULL AND unit(hash(s.h3), 0) < 0.06
+       s.group_id IS NOT NULL AND below(hash(s.h3), 0, 0.06)
      FROM gen_sub s LEFT JOIN groups g ON g.group_id = s.group_id`,
     { seed },
   );
@@ -417,16 +436,16 @@ async function generateHoldings(tx: ConnectionDb, seed: number): Promise<void> {
     `INSERT INTO holdings (subscriber_id, product_id, start_date, end_date)
      WITH draws AS (
        SELECT s.sid, sv.id AS product_id, sub.join_date, hash($seed, s.sid, 'svc', sv.idx) AS h,
-         CASE CAST(sv.idx AS INTEGER) WHEN 1 THEN s.fetion WHEN 8 THEN s.gprs_pack ELSE unit(hash($seed, s.sid, 'svc', sv.idx), 0) < p.vas_probs[CAST(sv.idx AS INTEGER)] END AS held,
+         CASE CAST(sv.idx AS INTEGER) WHEN 1 THEN s.fetion WHEN 8 THEN s.gprs_pack ELSE below(hash($seed, s.sid, 'svc', sv.idx), 0, p.vas_probs[CAST(sv.idx AS INTEGER)]) END AS held,
          (SELECT min(month_start) FROM gen_month)::DATE AS window_start,
          (SELECT max(month_start) + INTERVAL 1 MONTH - INTERVAL 1 DAY FROM gen_month)::DATE AS window_end
        FROM gen_sub s JOIN gen_persona p USING (persona) JOIN subscribers sub ON sub.subscriber_id = s.sid CROSS JOIN gen_service sv
      )
      SELECT sid, product_id,
        CAST(greatest(join_date, window_end - to_days(CAST(floor(pow(unit(h, 1), 2) * 900) AS INTEGER))) AS DATE),
-       CASE WHEN NOT held THEN CAST(window_start + to_days(CAST(floor(unit(h, 2) * 90) AS INTEGER)) AS DATE) END
+       CASE WHEN NOT held THEN CAST(window_start + to_days(CAST(slot(h, 2, 90) AS INTEGER)) AS DATE) END
      FROM draws
-     WHERE held OR unit(h, 3) < 0.03`,
+     WHERE held OR below(h, 3, 0.03)`,
     { seed },
   );
   // ended holdings must have started before they ended
@@ -443,14 +462,14 @@ async function generateHoldings(tx: ConnectionDb, seed: number): Promise<void> {
      )
      SELECT 'O' || CAST(e.subscriber_id AS VARCHAR) || '-' || e.product_id || '-' || e.action,
        e.subscriber_id, e.product_id,
-       CASE WHEN unit(hash($seed, e.subscriber_id, e.product_id, e.action), 0) < 0.3 THEN pick(['sms_hall', 'web', 'wap', 'app'], unit(hash($seed, e.subscriber_id, e.product_id), 1))
+       CASE WHEN below(hash($seed, e.subscriber_id, e.product_id, e.action), 0, 0.3) THEN pick(['sms_hall', 'web', 'wap', 'app'], hash($seed, e.subscriber_id, e.product_id), 1)
             ELSE ch.value END,
        e.action,
-       e.at + to_seconds(CAST(8 * 3600 + floor(unit(hash($seed, e.subscriber_id, e.product_id, e.action), 2) * 12 * 3600) AS BIGINT)),
-       CASE WHEN unit(hash($seed, e.subscriber_id, e.product_id, e.action), 3) < 0.95 THEN 'completed' ELSE 'failed' END
+       e.at + to_seconds(CAST(8 * 3600 + slot(hash($seed, e.subscriber_id, e.product_id, e.action), 2, 12 * 3600) AS BIGINT)),
+       CASE WHEN below(hash($seed, e.subscriber_id, e.product_id, e.action), 3, 0.95) THEN 'completed' ELSE 'failed' END
      FROM events e JOIN gen_sub s ON s.sid = e.subscriber_id
        JOIN gen_choice ch ON ch.list = 'channel' AND ch.key = s.persona
-         AND ch.slot = floor(unit(hash($seed, e.subscriber_id, e.product_id, e.action), 1) * 100)`,
+         AND ch.slot = slot(hash($seed, e.subscriber_id, e.product_id, e.action), 1, 100)`,
     { seed },
   );
 }
@@ -461,38 +480,38 @@ async function generateVoice(tx: ConnectionDb, seed: number): Promise<void> {
   await tx.run(
     `INSERT INTO cdr_voice (subscriber_id, start_time, duration_s, direction, call_class, time_band, roam_type, visited_city, ip_prefix, country_group, is_vpmn, charge_fen)
      WITH calls AS (
-       SELECT u.sid, u.month_us, u.days, u.h, hash(u.h) AS g, hour_of(unit(u.h, 1)) AS hour
+       SELECT u.sid, u.month_us, u.days, u.h, hash(u.h) AS g, hour_of(u.h, 1) AS hour
        FROM (SELECT sid, month_us, days, hash($seed, sid, m, unnest(range(n_voice)), 11) AS h FROM gen_usage) u
      ),
      drawn AS (
        SELECT c.sid, c.h, c.hour, moment(c.month_us, c.days, c.hour, c.h) AS start_time,
          CAST(greatest(1, least(7200, round(-ln(unit(c.h, 3)) * s.call_seconds))) AS INTEGER) AS duration_s,
-         CASE WHEN unit(c.g, 0) < 0.55 THEN 'mo'::call_direction WHEN unit(c.g, 0) < 0.98 THEN 'mt'::call_direction ELSE 'cf'::call_direction END AS direction,
-         CASE WHEN unit(c.g, 1) < s.dld_share THEN 'dld'::call_class
-              WHEN unit(c.g, 1) < s.dld_share + s.intl_share THEN (CASE WHEN unit(c.g, 3) < 0.3 THEN 'hmt'::call_class ELSE 'intl'::call_class END)
+         CASE WHEN below(c.g, 0, 0.55) THEN 'mo'::call_direction WHEN below(c.g, 0, 0.98) THEN 'mt'::call_direction ELSE 'cf'::call_direction END AS direction,
+         CASE WHEN draw(c.g, 1) < s.dld_odds THEN 'dld'::call_class
+              WHEN draw(c.g, 1) < s.intl_odds THEN (CASE WHEN below(c.g, 3, 0.3) THEN 'hmt'::call_class ELSE 'intl'::call_class END)
               ELSE 'local'::call_class END AS call_class,
-         CASE WHEN unit(c.g, 2) < s.roam_intl THEN 'intl'::roam_type
-              WHEN unit(c.g, 2) < s.roam_intl + s.roam_inter THEN 'inter'::roam_type
-              WHEN unit(c.g, 2) < s.roam_intl + s.roam_inter + s.roam_intra THEN 'intra'::roam_type
+         CASE WHEN draw(c.g, 2) < s.voice_roam_intl_odds THEN 'intl'::roam_type
+              WHEN draw(c.g, 2) < s.voice_roam_inter_odds THEN 'inter'::roam_type
+              WHEN draw(c.g, 2) < s.voice_roam_intra_odds THEN 'intra'::roam_type
               ELSE 'none'::roam_type END AS roam_type,
-         unit(c.g, 3) AS v, s.fav_city, s.ip_share, s.vpmn,
+         draw(c.g, 3) AS v, s.fav_city, s.ip_odds, s.ip_12593_odds, s.vpmn,
          s.local_rate, s.dld_rate, s.ip_rate, s.intl_rate, s.roam_rate, s.intl_roam_rate
        FROM calls c JOIN gen_sub s USING (sid)
      ),
      classified AS (
        SELECT *,
-         CASE WHEN call_class = 'dld'::call_class AND v < ip_share THEN (CASE WHEN v < ip_share * 0.3 THEN '12593' ELSE '17951' END) END AS ip_prefix,
-         call_class = 'local'::call_class AND roam_type = 'none'::roam_type AND vpmn AND v < 0.35 AS vpmn_call,
+         CASE WHEN call_class = 'dld'::call_class AND v < ip_odds THEN (CASE WHEN v < ip_12593_odds THEN '12593' ELSE '17951' END) END AS ip_prefix,
+         call_class = 'local'::call_class AND roam_type = 'none'::roam_type AND vpmn AND v < odds(0.35) AS vpmn_call,
          ${billedMinutesSql('duration_s')} AS minutes
        FROM drawn
      )
      SELECT c.sid, c.start_time, c.duration_s, c.direction, c.call_class,
        CASE WHEN c.hour BETWEEN 7 AND 22 THEN 'peak'::time_band ELSE 'offpeak'::time_band END, c.roam_type,
-       CASE c.roam_type WHEN 'intra'::roam_type THEN pick(${lists.cityCodes}, unit(hash(c.h, 1), 1))
-                        WHEN 'inter'::roam_type THEN (CASE WHEN unit(hash(c.h, 1), 2) < 0.7 THEN c.fav_city ELSE pick(${lists.interCities}, unit(hash(c.h, 1), 1)) END)
-                        WHEN 'intl'::roam_type THEN pick(${lists.intlPlaces}, unit(hash(c.h, 1), 1)) END,
+       CASE c.roam_type WHEN 'intra'::roam_type THEN pick(${lists.cityCodes}, hash(c.h, 1), 1)
+                        WHEN 'inter'::roam_type THEN (CASE WHEN below(hash(c.h, 1), 2, 0.7) THEN c.fav_city ELSE pick(${lists.interCities}, hash(c.h, 1), 1) END)
+                        WHEN 'intl'::roam_type THEN pick(${lists.intlPlaces}, hash(c.h, 1), 1) END,
        c.ip_prefix,
-       CASE WHEN c.call_class = 'intl'::call_class THEN CAST(1 + floor(unit(hash(c.h, 1), 3) * 4) AS TINYINT) END,
+       CASE WHEN c.call_class = 'intl'::call_class THEN CAST(1 + slot(hash(c.h, 1), 3, 4) AS TINYINT) END,
        c.vpmn_call,
        CAST(c.minutes * CASE
          WHEN c.roam_type = 'intl'::roam_type THEN c.intl_roam_rate
@@ -517,11 +536,11 @@ async function generateMessages(tx: ConnectionDb, seed: number): Promise<void> {
        FROM (SELECT sid, month_us, days, hash($seed, sid, m, unnest(range(n_sms)), 12) AS h FROM gen_usage) u
      ),
      drawn AS (
-       SELECT m.sid, moment(m.month_us, m.days, hour_of(unit(m.h, 1)), m.h) AS sent_time,
-         CASE WHEN unit(m.h, 3) < 0.55 THEN 'mo'::msg_direction ELSE 'mt'::msg_direction END AS direction,
-         CASE WHEN unit(m.g, 0) < 0.72 THEN 'onnet'::peer_net WHEN unit(m.g, 0) < 0.95 THEN 'offnet'::peer_net
-              WHEN unit(m.g, 0) < 0.96 THEN 'intl'::peer_net ELSE 'sp'::peer_net END AS peer_net,
-         CASE WHEN unit(m.g, 1) < s.roam_inter THEN 'inter'::roam_type WHEN unit(m.g, 1) < s.roam_inter + s.roam_intra THEN 'intra'::roam_type
+       SELECT m.sid, moment(m.month_us, m.days, hour_of(m.h, 1), m.h) AS sent_time,
+         CASE WHEN below(m.h, 3, 0.55) THEN 'mo'::msg_direction ELSE 'mt'::msg_direction END AS direction,
+         CASE WHEN below(m.g, 0, 0.72) THEN 'onnet'::peer_net WHEN below(m.g, 0, 0.95) THEN 'offnet'::peer_net
+              WHEN below(m.g, 0, 0.96) THEN 'intl'::peer_net ELSE 'sp'::peer_net END AS peer_net,
+         CASE WHEN draw(m.g, 1) < s.roam_inter_odds THEN 'inter'::roam_type WHEN draw(m.g, 1) < s.roam_intra_odds THEN 'intra'::roam_type
               ELSE 'none'::roam_type END AS roam_type,
          s.sms_rate
        FROM msgs m JOIN gen_sub s USING (sid)
@@ -537,12 +556,12 @@ async function generateMessages(tx: ConnectionDb, seed: number): Promise<void> {
        SELECT u.sid, u.month_us, u.days, u.h, hash(u.h) AS g
        FROM (SELECT sid, month_us, days, hash($seed, sid, m, unnest(range(n_mms)), 13) AS h FROM gen_usage) u
      )
-     SELECT m.sid, moment(m.month_us, m.days, hour_of(unit(m.h, 1)), m.h),
-       CASE WHEN unit(m.h, 3) < 0.6 THEN 'mo'::msg_direction ELSE 'mt'::msg_direction END,
-       CASE WHEN unit(m.g, 0) < 0.8 THEN 'onnet'::peer_net WHEN unit(m.g, 0) < 0.9 THEN 'offnet'::peer_net ELSE 'sp'::peer_net END,
+     SELECT m.sid, moment(m.month_us, m.days, hour_of(m.h, 1), m.h),
+       CASE WHEN below(m.h, 3, 0.6) THEN 'mo'::msg_direction ELSE 'mt'::msg_direction END,
+       CASE WHEN below(m.g, 0, 0.8) THEN 'onnet'::peer_net WHEN below(m.g, 0, 0.9) THEN 'offnet'::peer_net ELSE 'sp'::peer_net END,
        'none'::roam_type,
-       CAST(10 + floor(unit(m.g, 1) * 90) AS INTEGER),
-       CAST(CASE WHEN unit(m.h, 3) < 0.6 AND unit(m.g, 0) < 0.9 THEN s.mms_rate ELSE 0 END AS INTEGER)
+       CAST(10 + slot(m.g, 1, 90) AS INTEGER),
+       CAST(CASE WHEN below(m.h, 3, 0.6) AND below(m.g, 0, 0.9) THEN s.mms_rate ELSE 0 END AS INTEGER)
      FROM msgs m JOIN gen_sub s USING (sid)`,
     { seed },
   );
@@ -556,13 +575,13 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
        FROM (SELECT sid, month_us, days, hash($seed, sid, m, unnest(range(n_gprs)), 14) AS h FROM gen_usage) u
      ),
      drawn AS (
-       SELECT s.sid, moment(x.month_us, x.days, hour_of(unit(x.h, 1)), x.h) AS start_time,
+       SELECT s.sid, moment(x.month_us, x.days, hour_of(x.h, 1), x.h) AS start_time,
          CAST(30 + floor(-ln(unit(x.h, 3)) * 600) AS INTEGER) AS duration_s,
          CAST(greatest(1, round(-ln(unit(x.g, 0)) * s.gprs_kb)) AS INTEGER) AS volume_kb,
-         CASE WHEN (s.smart AND unit(x.g, 1) < 0.85) OR (NOT s.smart AND unit(x.g, 1) < 0.3) THEN 'cmnet'::apn ELSE 'cmwap'::apn END AS apn,
-         CASE WHEN s.fetion AND unit(x.g, 2) < 0.35 THEN 'fetion'::data_service ELSE pick(${lists.dataServices}, unit(x.g, 3)) END AS service,
-         CASE WHEN unit(hash(x.g), 0) < s.roam_inter THEN 'inter'::roam_type
-              WHEN unit(hash(x.g), 0) < s.roam_inter + s.roam_intra THEN 'intra'::roam_type ELSE 'none'::roam_type END AS roam_type,
+         CASE WHEN (s.smart AND below(x.g, 1, 0.85)) OR (NOT s.smart AND below(x.g, 1, 0.3)) THEN 'cmnet'::apn ELSE 'cmwap'::apn END AS apn,
+         CASE WHEN s.fetion AND below(x.g, 2, 0.35) THEN 'fetion'::data_service ELSE pick(${lists.dataServices}, x.g, 3) END AS service,
+         CASE WHEN draw(hash(x.g), 0) < s.roam_inter_odds THEN 'inter'::roam_type
+              WHEN draw(hash(x.g), 0) < s.roam_intra_odds THEN 'intra'::roam_type ELSE 'none'::roam_type END AS roam_type,
          s.gprs_pack, s.gprs_rate
        FROM sessions x JOIN gen_sub s USING (sid)
      )
@@ -577,9 +596,9 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
        SELECT u.sid, u.month_us, u.days, u.h, hash(u.h) AS g, CAST(60 + floor(-ln(unit(u.h, 3)) * 1800) AS INTEGER) AS duration_s
        FROM (SELECT sid, month_us, days, hash($seed, sid, m, unnest(range(n_wlan)), 15) AS h FROM gen_usage) u
      )
-     SELECT x.sid, moment(x.month_us, x.days, service_hour_of(unit(x.h, 1)), x.h), x.duration_s,
+     SELECT x.sid, moment(x.month_us, x.days, service_hour_of(x.h, 1), x.h), x.duration_s,
        CAST(greatest(1, round(-ln(unit(x.g, 0)) * 8000)) AS INTEGER),
-       CASE WHEN unit(x.g, 1) < 0.8 THEN sub.city_code ELSE pick(${lists.interCities}, unit(x.g, 2)) END,
+       CASE WHEN below(x.g, 1, 0.8) THEN sub.city_code ELSE pick(${lists.interCities}, x.g, 2) END,
        CAST(${billedMinutesSql('x.duration_s')} * s.wlan_rate AS INTEGER)
      FROM sessions x JOIN gen_sub s USING (sid) JOIN subscribers sub ON sub.subscriber_id = x.sid`,
     { seed },
@@ -645,7 +664,7 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
     `CREATE OR REPLACE TEMP TABLE gen_contact AS
      WITH counts AS (
        SELECT s.sid, s.persona, s.complaint_prone, s.complaint_share, s.fetion, s.smart,
-         CAST(CASE WHEN s.frequent THEN 10 + floor(unit(hash($seed, s.sid, 'contacts'), 0) * 31)
+         CAST(CASE WHEN s.frequent THEN 10 + slot(hash($seed, s.sid, 'contacts'), 0, 31)
                    ELSE floor(-ln(unit(hash($seed, s.sid, 'contacts'), 1)) * s.contacts * pow(s.activity, 0.3)) END AS INTEGER) AS n
        FROM gen_sub s
      ),
@@ -655,39 +674,39 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
      ),
      typed AS (
        SELECT e.*,
-         CASE WHEN unit(e.h, 0) < CASE WHEN e.complaint_prone THEN 0.35 ELSE e.complaint_share END THEN 'complaint'
-              WHEN unit(e.h, 0) < 0.42 THEN 'consultation'
-              WHEN unit(e.h, 0) < 0.75 THEN 'transaction'
-              WHEN unit(e.h, 0) < 0.87 THEN 'marketing'
-              WHEN unit(e.h, 0) < 0.95 THEN 'care'
+         CASE WHEN below(e.h, 0, CASE WHEN e.complaint_prone THEN 0.35 ELSE e.complaint_share END) THEN 'complaint'
+              WHEN below(e.h, 0, 0.42) THEN 'consultation'
+              WHEN below(e.h, 0, 0.75) THEN 'transaction'
+              WHEN below(e.h, 0, 0.87) THEN 'marketing'
+              WHEN below(e.h, 0, 0.95) THEN 'care'
               ELSE 'browse' END AS event_type
        FROM events e
      )
      SELECT t.sid, t.i, t.h, t.g, t.event_type,
        make_timestamp((SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
-          floor(unit(t.h, 1) * (SELECT sum(days) FROM gen_month)) * 86400
-          + service_hour_of(unit(t.h, 2)) * 3600 + floor(unit(t.h, 3) * 3600) AS BIGINT)) AS event_time,
+          slot(t.h, 1, (SELECT sum(days) FROM gen_month)) * 86400
+          + service_hour_of(t.h, 2) * 3600 + slot(t.h, 3, 3600) AS BIGINT)) AS event_time,
        CASE t.event_type
-         WHEN 'marketing' THEN (CASE WHEN t.persona = 'business' THEN pick(['account_mgr', 'account_mgr', 'outbound', 'sms_hall'], unit(t.g, 0))
-                                     ELSE pick(['outbound', 'outbound', 'sms_hall', 'store'], unit(t.g, 0)) END)
-         WHEN 'care' THEN pick(['sms_hall', 'sms_hall', 'outbound', 'account_mgr'], unit(t.g, 0))
-         WHEN 'browse' THEN (CASE WHEN t.smart THEN pick(['app', 'web', 'wap'], unit(t.g, 0)) ELSE pick(['web', 'wap'], unit(t.g, 0)) END)
+         WHEN 'marketing' THEN (CASE WHEN t.persona = 'business' THEN pick(['account_mgr', 'account_mgr', 'outbound', 'sms_hall'], t.g, 0)
+                                     ELSE pick(['outbound', 'outbound', 'sms_hall', 'store'], t.g, 0) END)
+         WHEN 'care' THEN pick(['sms_hall', 'sms_hall', 'outbound', 'account_mgr'], t.g, 0)
+         WHEN 'browse' THEN (CASE WHEN t.smart THEN pick(['app', 'web', 'wap'], t.g, 0) ELSE pick(['web', 'wap'], t.g, 0) END)
          ELSE ch.value END AS channel_id,
        bz.value AS business,
        CASE t.event_type
-         WHEN 'complaint' THEN (CASE WHEN unit(t.g, 2) < 0.7 THEN 'resolved' WHEN unit(t.g, 2) < 0.9 THEN 'unresolved' ELSE 'transferred' END)
-         WHEN 'consultation' THEN (CASE WHEN unit(t.g, 2) < 0.9 THEN 'resolved' ELSE 'transferred' END)
-         WHEN 'marketing' THEN (CASE WHEN unit(t.g, 2) < 0.15 THEN 'accepted' WHEN unit(t.g, 2) < 0.65 THEN 'refused' ELSE 'no_answer' END)
+         WHEN 'complaint' THEN (CASE WHEN below(t.g, 2, 0.7) THEN 'resolved' WHEN below(t.g, 2, 0.9) THEN 'unresolved' ELSE 'transferred' END)
+         WHEN 'consultation' THEN (CASE WHEN below(t.g, 2, 0.9) THEN 'resolved' ELSE 'transferred' END)
+         WHEN 'marketing' THEN (CASE WHEN below(t.g, 2, 0.15) THEN 'accepted' WHEN below(t.g, 2, 0.65) THEN 'refused' ELSE 'no_answer' END)
          ELSE 'completed' END AS outcome
      FROM typed t
-       JOIN gen_choice ch ON ch.list = 'channel' AND ch.key = t.persona AND ch.slot = floor(unit(t.g, 0) * 100)
-       JOIN gen_choice bz ON bz.list = 'business' AND bz.key = t.event_type AND bz.slot = floor(unit(t.g, 1) * 100)`,
+       JOIN gen_choice ch ON ch.list = 'channel' AND ch.key = t.persona AND ch.slot = slot(t.g, 0, 100)
+       JOIN gen_choice bz ON bz.list = 'business' AND bz.key = t.event_type AND bz.slot = slot(t.g, 1, 100)`,
     { seed },
   );
   await tx.run(
     `INSERT INTO contact_events (subscriber_id, event_time, channel_id, event_type, business, outcome, duration_s)
      SELECT sid, event_time, channel_id, event_type::contact_type, business, outcome::contact_outcome,
-       CASE WHEN channel_id IN ('store', 'account_mgr') THEN CAST(120 + floor(unit(g, 3) * 900) AS INTEGER)
+       CASE WHEN channel_id IN ('store', 'account_mgr') THEN CAST(120 + slot(g, 3, 900) AS INTEGER)
             WHEN channel_id IN ('agent', 'outbound', 'ivr') THEN CAST(30 + floor(-ln(unit(g, 3)) * 180) AS INTEGER) END
      FROM gen_contact`,
   );
@@ -697,15 +716,15 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
     `INSERT INTO ivr_sessions (session_id, subscriber_id, start_time, key_path, duration_s, to_agent, abandoned)
      WITH sessions AS (
        SELECT *, ${ivrParent('leaf')} AS menu
-       FROM (SELECT c.*, ${ivrLeaf('c.business')} AS leaf, c.channel_id = 'ivr' AND unit(hash(c.g), 2) < 0.12 AS gave_up
+       FROM (SELECT c.*, ${ivrLeaf('c.business')} AS leaf, c.channel_id = 'ivr' AND below(hash(c.g), 2, 0.12) AS gave_up
              FROM gen_contact c WHERE c.channel_id IN ('ivr', 'agent'))
      )
      SELECT sid * 1000 + i, sid,
        event_time - CASE WHEN channel_id = 'agent' THEN INTERVAL 90 SECOND ELSE INTERVAL 0 SECOND END,
-       CASE WHEN channel_id = 'agent' THEN (CASE WHEN unit(hash(g), 0) < 0.25 OR menu = '' THEN '0' ELSE menu || '>0' END)
+       CASE WHEN channel_id = 'agent' THEN (CASE WHEN below(hash(g), 0, 0.25) OR menu = '' THEN '0' ELSE menu || '>0' END)
             WHEN gave_up AND menu <> '' THEN menu
             ELSE leaf END,
-       CAST(20 + floor(unit(hash(g), 1) * 160) AS INTEGER),
+       CAST(20 + slot(hash(g), 1, 160) AS INTEGER),
        channel_id = 'agent',
        gave_up
      FROM sessions`,
@@ -721,23 +740,23 @@ async function generateContacts(tx: ConnectionDb, seed: number): Promise<void> {
              FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid)
      ),
      sited AS (
-       SELECT v.*, CASE WHEN v.fetion AND unit(v.h, 0) < 0.2 THEN ${web.siteOf('fetion')}
-                        WHEN NOT v.handset_wap AND pick(${web.sites}, unit(v.h, 1)) = ${web.siteOf('wap')} THEN ${web.siteOf('online_hall')}
-                        ELSE pick(${web.sites}, unit(v.h, 1)) END AS k
+       SELECT v.*, CASE WHEN v.fetion AND below(v.h, 0, 0.2) THEN ${web.siteOf('fetion')}
+                        WHEN NOT v.handset_wap AND pick(${web.sites}, v.h, 1) = ${web.siteOf('wap')} THEN ${web.siteOf('online_hall')}
+                        ELSE pick(${web.sites}, v.h, 1) END AS k
        FROM visits v
      ),
      journeys AS (
-       SELECT s.sid, s.k, s.h, (${web.slots})[(s.k - 1) * 20 + 1 + CAST(floor(unit(s.h, 3) * 20) AS INTEGER)] AS j,
+       SELECT s.sid, s.k, s.h, (${web.slots})[(s.k - 1) * 20 + 1 + CAST(slot(s.h, 3, 20) AS INTEGER)] AS j,
          1 + CAST(floor(ln(unit(hash(s.h), 3)) / ln(0.6)) AS INTEGER) AS depth,
          (SELECT epoch_us(min(month_start)) FROM gen_month) + 1000000 * CAST(
-           floor(unit(s.h, 2) * (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(unit(hash(s.h), 0)) * 3600
-           + floor(unit(hash(s.h), 1) * 3600) AS BIGINT) AS start_us
+           slot(s.h, 2, (SELECT sum(days) FROM gen_month)) * 86400 + hour_of(hash(s.h), 0) * 3600
+           + slot(hash(s.h), 1, 3600) AS BIGINT) AS start_us
        FROM sited s
      ),
      views AS (
        SELECT sid, k, j, start_us, h, 1 + unnest(range(least((${web.lengths})[j], depth))) AS step FROM journeys
      )
-     SELECT sid, make_timestamp(start_us + 1000000 * CAST((step - 1) * 100 + floor(unit(hash(h, step), 1) * 80) AS BIGINT)),
+     SELECT sid, make_timestamp(start_us + 1000000 * CAST((step - 1) * 100 + slot(hash(h, step), 1, 80) AS BIGINT)),
        (${web.siteCodes})[k], (${web.pages})[(${web.starts})[j] + step], CAST(5 + floor(-ln(unit(hash(h, step), 2)) * 90) AS INTEGER)
      FROM views`,
     { seed },
