@@ -161,7 +161,7 @@ export async function generateProvince(store: Store, options: DemoOptions, progr
     ['voice CDRs', 30, (tx) => generateVoice(tx, seed)],
     ['SMS and MMS CDRs', 22, (tx) => generateMessages(tx, seed)],
     ['GPRS and WLAN CDRs', 12, (tx) => generateData(tx, seed)],
-    ['bills', 12, (tx) => generateBills(tx)],
+    ['bills', 12, (tx) => generateBills(tx, months)],
     ['contacts, IVR and web', 6, (tx) => generateContacts(tx, seed)],
     ['customer features', 13, async (tx) => void (await refreshCustomerFeatures(tx))],
   ];
@@ -606,46 +606,51 @@ async function generateData(tx: ConnectionDb, seed: number): Promise<void> {
 }
 
 /** Bills by item from the rated CDRs, the plan fee, held services and group discounts. */
-async function generateBills(tx: ConnectionDb): Promise<void> {
-  // CDRs are summed by month number (the three data months never share one): month() costs a
-  // third of date_trunc over hundreds of millions of rows
+async function generateBills(tx: ConnectionDb, months: string[]): Promise<void> {
+  // A CDR's bill month by comparing its time with the month starts: two comparisons cost a
+  // fraction of month() or date_trunc over hundreds of millions of rows. Each item is a row of
+  // its own (a union, not one wide row per month unpivoted), summed as BIGINT: DuckDB's HUGEINT
+  // sums made joining and unpivoting them cost more than the scans.
+  const [first, second, third] = months.map((m) => `${m}-01`);
+  const billMonth = (time: string) =>
+    `CASE WHEN ${time} < TIMESTAMP '${second}' THEN DATE '${first}' WHEN ${time} < TIMESTAMP '${third}' THEN DATE '${second}' ELSE DATE '${third}' END`;
+  const charges = (table: string, time: string, item: string) =>
+    `SELECT subscriber_id, ${billMonth(time)}, '${item}', CAST(sum(charge_fen) AS BIGINT) FROM ${table} GROUP BY ALL`;
   await tx.run(
     `INSERT INTO bills (subscriber_id, bill_month, item, amount_fen)
      WITH voice AS (
-       SELECT subscriber_id AS sid, month(start_time) AS mon,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class = 'local'::call_class) AS local_voice,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class = 'dld'::call_class) AS dld_voice,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NOT NULL) AS ip_voice,
-         sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class IN ('intl'::call_class, 'hmt'::call_class)) AS intl_voice,
-         sum(charge_fen) FILTER (WHERE roam_type <> 'none'::roam_type) AS roam_voice
+       SELECT subscriber_id AS sid, ${billMonth('start_time')} AS bill_month,
+         CAST(sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class = 'local'::call_class) AS BIGINT) AS local_voice,
+         CAST(sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class = 'dld'::call_class) AS BIGINT) AS dld_voice,
+         CAST(sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NOT NULL) AS BIGINT) AS ip_voice,
+         CAST(sum(charge_fen) FILTER (WHERE roam_type = 'none'::roam_type AND ip_prefix IS NULL AND call_class IN ('intl'::call_class, 'hmt'::call_class)) AS BIGINT) AS intl_voice,
+         CAST(sum(charge_fen) FILTER (WHERE roam_type <> 'none'::roam_type) AS BIGINT) AS roam_voice
        FROM cdr_voice GROUP BY ALL),
-     sms AS (SELECT subscriber_id AS sid, month(sent_time) AS mon, sum(charge_fen) AS sms FROM cdr_sms GROUP BY ALL),
-     mms AS (SELECT subscriber_id AS sid, month(sent_time) AS mon, sum(charge_fen) AS mms FROM cdr_mms GROUP BY ALL),
-     gprs AS (SELECT subscriber_id AS sid, month(start_time) AS mon, sum(charge_fen) AS gprs FROM cdr_gprs GROUP BY ALL),
-     wlan AS (SELECT subscriber_id AS sid, month(start_time) AS mon, sum(charge_fen) AS wlan FROM cdr_wlan GROUP BY ALL),
-     vas AS (
-       SELECT h.subscriber_id AS sid, month(mo.month_start) AS mon, sum(p.monthly_fee_fen) AS vas
-       FROM holdings h JOIN products p USING (product_id), gen_month mo
-       WHERE p.kind <> 'tariff_plan'::product_kind AND h.start_date < mo.month_start + INTERVAL 1 MONTH AND (h.end_date IS NULL OR h.end_date >= mo.month_start)
-       GROUP BY ALL),
-     months AS (
-       SELECT s.sid, month(mo.month_start) AS mon, mo.month_start::DATE AS bill_month, s.monthly_fee, sub.vpmn_group_id IS NOT NULL AS vpmn
+     -- every subscriber is billed each month, but a cancelled line not in the last one
+     billed AS (
+       SELECT s.sid, mo.month_start::DATE AS bill_month, s.monthly_fee, s.vpmn
        FROM gen_sub s JOIN subscribers sub ON sub.subscriber_id = s.sid, gen_month mo
        WHERE NOT (mo.m = 2 AND sub.status = 'cancelled'::subscriber_status)),
      items AS (
-       SELECT m.sid, m.bill_month,
-         CAST(m.monthly_fee AS BIGINT) AS monthly_fee,
-         coalesce(v.local_voice, 0) AS local_voice, coalesce(v.dld_voice, 0) AS dld_voice, coalesce(v.ip_voice, 0) AS ip_voice,
-         coalesce(v.intl_voice, 0) AS intl_voice, coalesce(v.roam_voice, 0) AS roam_voice,
-         coalesce(sms.sms, 0) AS sms, coalesce(mms.mms, 0) AS mms, coalesce(gprs.gprs, 0) AS gprs, coalesce(wlan.wlan, 0) AS wlan,
-         coalesce(vas.vas, 0) AS vas,
-         CASE WHEN m.vpmn THEN -round(coalesce(v.local_voice, 0) * 0.1) ELSE 0 END AS discount
-       FROM months m
-         LEFT JOIN voice v USING (sid, mon) LEFT JOIN sms USING (sid, mon) LEFT JOIN mms USING (sid, mon)
-         LEFT JOIN gprs USING (sid, mon) LEFT JOIN wlan USING (sid, mon) LEFT JOIN vas USING (sid, mon))
+       SELECT sid, bill_month, 'monthly_fee' AS item, CAST(monthly_fee AS BIGINT) AS amount FROM billed
+       UNION ALL
+       SELECT sid, bill_month, unnest(['local_voice', 'dld_voice', 'ip_voice', 'intl_voice', 'roam_voice']),
+         unnest([local_voice, dld_voice, ip_voice, intl_voice, roam_voice])
+       FROM voice
+       UNION ALL
+       -- VPMN groups get a tenth off local calls
+       SELECT v.sid, v.bill_month, 'discount', CAST(-round(v.local_voice / 10) AS BIGINT) FROM voice v JOIN gen_sub s USING (sid) WHERE s.vpmn
+       UNION ALL ${charges('cdr_sms', 'sent_time', 'sms')}
+       UNION ALL ${charges('cdr_mms', 'sent_time', 'mms')}
+       UNION ALL ${charges('cdr_gprs', 'start_time', 'gprs')}
+       UNION ALL ${charges('cdr_wlan', 'start_time', 'wlan')}
+       UNION ALL
+       SELECT b.sid, b.bill_month, 'vas', CAST(sum(p.monthly_fee_fen) AS BIGINT)
+       FROM billed b JOIN holdings h ON h.subscriber_id = b.sid JOIN products p USING (product_id)
+       WHERE p.kind <> 'tariff_plan'::product_kind AND h.start_date < b.bill_month + INTERVAL 1 MONTH AND (h.end_date IS NULL OR h.end_date >= b.bill_month)
+       GROUP BY ALL)
      SELECT sid, bill_month, item::bill_item, CAST(amount AS INTEGER)
-     FROM (UNPIVOT items ON monthly_fee, local_voice, dld_voice, ip_voice, intl_voice, roam_voice, sms, mms, gprs, wlan, vas, discount
-           INTO NAME item VALUE amount)
+     FROM items
      WHERE amount <> 0`,
   );
   // ARPU and VIP level follow from the bills
