@@ -165,12 +165,24 @@ async function confirmPopconfirm(page: Page, answered: Promise<unknown>): Promis
  * first; `scope` (a row, a dialog) tells apart Selects that share a test id.
  */
 async function pickOption(page: Page, testId: string, optionLabel: string, typed?: string, scope: Page | Locator = page): Promise<void> {
-  // a list closed just before is still on screen while it fades out, and may hold the same label
-  await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
-  await scope.getByTestId(testId).click();
-  if (typed) await page.keyboard.type(typed);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
-  await scope.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel }).waitFor();
+  const picked = scope.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel });
+  // On a loaded machine a click can land on an option the list is re-rendering (its options
+  // loaded meanwhile) and pick nothing: then the list is opened again, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    // a list closed just before is still on screen while it fades out, and may hold the same label
+    await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
+    await scope.getByTestId(testId).click();
+    if (typed) await page.keyboard.type(typed);
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
+    try {
+      await picked.waitFor({ timeout: attempt < 3 ? 10_000 : undefined });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+      if (await picked.count()) return;
+    }
+  }
 }
 
 describe('the console in a browser', () => {
