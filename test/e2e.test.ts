@@ -166,20 +166,22 @@ async function confirmPopconfirm(page: Page, answered: Promise<unknown>): Promis
  */
 async function pickOption(page: Page, testId: string, optionLabel: string, typed?: string, scope: Page | Locator = page): Promise<void> {
   const picked = scope.locator(`[data-testid="${testId}"] .ant-select-selection-item`, { hasText: optionLabel });
-  // On a loaded machine a click can land on an option the list is re-rendering (its options
-  // loaded meanwhile) and pick nothing: then the list is opened again, as a user would.
+  const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first();
+  // a list closed just before is still on screen while it fades out, and may hold the same label
+  await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
+  // On a loaded machine a click can land on an option while the list re-renders and pick
+  // nothing: then the option is clicked again, the list opened again if it closed.
   for (let attempt = 1; ; attempt++) {
-    // a list closed just before is still on screen while it fades out, and may hold the same label
-    await page.waitForFunction(() => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => d.getBoundingClientRect().height === 0));
-    await scope.getByTestId(testId).click();
-    if (typed) await page.keyboard.type(typed);
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: optionLabel }).first().click();
+    if (attempt === 1 || !(await option.isVisible())) {
+      await scope.getByTestId(testId).click();
+      if (typed) await page.keyboard.type(typed);
+    }
+    await option.click();
     try {
       await picked.waitFor({ timeout: attempt < 3 ? 10_000 : undefined });
       return;
     } catch (error) {
       if (attempt >= 3) throw error;
-      await page.keyboard.press('Escape');
       if (await picked.count()) return;
     }
   }
