@@ -196,7 +196,8 @@ export async function generateProvince(store: Store, options: DemoOptions, progr
  * uniform number in (0, 1) only where the value is continuous (a duration's logarithm); choices
  * stay in integers, which DuckDB evaluates at a fraction of the cost of doubles over hundreds of
  * millions of rows: below(h, k, p) is exactly unit(h, k) < p, slot(h, k, n) exactly
- * floor(unit(h, k) * n), since (d + 0.5) / 65536 < p ⟺ d < ⌈65536·p − 0.5⌉ for an integer d.
+ * floor(unit(h, k) * n), since (d + 0.5) / 65536 < p ⟺ d < ⌈65536·p − 0.5⌉ for an integer d, and
+ * ⌊(d + 0.5) / 65536 · n⌋ = ((2d + 1)·n) >> 17 (test/demo.test.ts checks every d).
  * UBIGINT operands throughout: mixing in a signed integer makes DuckDB compute in HUGEINT.
  */
 export async function defineMacros(tx: ConnectionDb): Promise<void> {
