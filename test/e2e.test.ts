@@ -65,6 +65,13 @@ function stopServer(): Promise<void> {
   });
 }
 
+/** A browser window for one user of the console: a desktop viewport, and room for a loaded CI machine. */
+async function consoleContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(40_000);
+  return context;
+}
+
 async function signIn(context: BrowserContext, username: string): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`${baseUrl}/login`);
@@ -194,8 +201,7 @@ describe('the console in a browser', () => {
   let maskedNumber: string;
 
   beforeAll(async () => {
-    planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    planner.setDefaultTimeout(40_000);
+    planner = await consoleContext();
     page = await signIn(planner, 'planner');
   });
 
@@ -307,8 +313,7 @@ describe('the console in a browser', () => {
   });
 
   it('reveals the full number to an admin and records it in the audit trail', async () => {
-    const admin = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    admin.setDefaultTimeout(40_000);
+    const admin = await consoleContext();
     try {
       const adminPage = await signIn(admin, 'admin');
       await adminPage.goto(`${baseUrl}/customers/${customerId}`);
@@ -552,8 +557,7 @@ describe('the console in a browser', () => {
 
 describe('customer tags in the console', () => {
   it('lets an analyst define a tag by its rule and advice, recomputes its members, changes and deletes it', async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(40_000);
+    const context = await consoleContext();
     try {
       const page = await signIn(context, 'analyst');
       await page.goto(`${baseUrl}/tags`);
@@ -600,8 +604,7 @@ describe('customer tags in the console', () => {
 
 describe('model scores in the segment builder', () => {
   it("picks a channel-preference run and one of its channels, and counts as the API does", async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(40_000);
+    const context = await consoleContext();
     try {
       const page = await signIn(context, 'analyst');
       /** A call with the page's token. */
@@ -640,10 +643,8 @@ describe('model scores in the segment builder', () => {
 
 describe('closed-loop campaigns in the console', () => {
   it('lets a planner write a draft in the step form and submit it, and an approver approve it from the inbox', async () => {
-    const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    const approver = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    planner.setDefaultTimeout(40_000);
-    approver.setDefaultTimeout(40_000);
+    const planner = await consoleContext();
+    const approver = await consoleContext();
     try {
       const page = await signIn(planner, 'planner');
       const customers = await apiFromPage<{ items: Array<{ subscriberId: number }> }>(page, '/api/customers?pageSize=30');
@@ -740,8 +741,7 @@ describe('closed-loop campaigns in the console', () => {
   }, 150_000);
 
   it("lets a planner target a draft campaign and a channel rule with their own conditions, and finds them again on reopening", async () => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    context.setDefaultTimeout(40_000);
+    const context = await consoleContext();
     try {
       const page = await signIn(context, 'planner');
       await page.goto(`${baseUrl}/campaigns/new`);
@@ -793,8 +793,7 @@ describe('closed-loop campaigns in the console', () => {
   }, 120_000);
 
   it("shows a diversion campaign's report with where its customers transacted, and saves the second round", async () => {
-    const planner = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-    planner.setDefaultTimeout(40_000);
+    const planner = await consoleContext();
     try {
       const page = await signIn(planner, 'planner');
       /** An API call as a role, from the test (the console's side is what the page shows). */
