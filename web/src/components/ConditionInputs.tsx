@@ -131,8 +131,8 @@ function WindowInputs({ params, set }: InputsProps) {
   return (
     <>
       <InputNumber
-        addonBefore={t('segments.withinDays')}
-        addonAfter={t('segments.days')}
+        prefix={t('segments.withinDays')}
+        suffix={t('segments.days')}
         min={1}
         max={366}
         precision={0}
@@ -142,8 +142,8 @@ function WindowInputs({ params, set }: InputsProps) {
         data-testid="condition-within-days"
       />
       <InputNumber
-        addonBefore={t('segments.atLeast')}
-        addonAfter={t('segments.times')}
+        prefix={t('segments.atLeast')}
+        suffix={t('segments.times')}
         min={1}
         max={1000}
         precision={0}

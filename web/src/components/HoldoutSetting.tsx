@@ -37,7 +37,7 @@ export function HoldoutSetting() {
       </Tooltip>
       {can('campaigns.settings') ? (
         <>
-          <InputNumber min={0} max={20} step={0.5} value={value} onChange={(v) => setDraft(v)} addonAfter="%" style={{ width: 120 }} aria-label={t('campaign.holdout.percent')} />
+          <InputNumber min={0} max={20} step={0.5} value={value} onChange={(v) => setDraft(v)} suffix="%" style={{ width: 120 }} aria-label={t('campaign.holdout.percent')} />
           {draft !== null && draft !== data.holdoutPercent && (
             <Button type="primary" size="small" onClick={() => void save()}>
               {t('common.save')}

@@ -328,12 +328,12 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
               </Col>
               <Col xs={24} md={8}>
                 <Form.Item name={['kpis', 'targetSuccessRatePct']} label={t('campaign.kpi.targetSuccessRate')}>
-                  <InputNumber min={0} max={100} addonAfter="%" style={{ width: '100%' }} />
+                  <InputNumber min={0} max={100} suffix="%" style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
               <Col xs={24} md={8}>
                 <Form.Item name={['kpis', 'valuePerResponseYuan']} label={t('campaign.kpi.valuePerResponse')}>
-                  <InputNumber min={0} precision={2} addonBefore="¥" style={{ width: '100%' }} />
+                  <InputNumber min={0} precision={2} prefix="¥" style={{ width: '100%' }} />
                 </Form.Item>
               </Col>
             </Row>
@@ -350,7 +350,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                         <Select style={{ width: 200 }} data-testid={`budget-item-${f.name}`} options={budgetItems.map((b) => ({ value: b, label: label('campaign.budgetItems', b) }))} />
                       </Form.Item>
                       <Form.Item name={[f.name, 'plannedYuan']} label={t('campaign.budget.planned')} rules={required(t('campaign.budget.planned'))}>
-                        <InputNumber precision={2} addonBefore="¥" style={{ width: 200 }} data-testid={`budget-planned-${f.name}`} />
+                        <InputNumber precision={2} prefix="¥" style={{ width: 200 }} data-testid={`budget-planned-${f.name}`} />
                       </Form.Item>
                       <Form.Item name={[f.name, 'note']} label={t('campaign.budget.note')}>
                         <Input style={{ width: 260 }} maxLength={500} />
@@ -541,7 +541,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
             </Form.List>
 
             <Form.Item name="controlPercent" label={t('campaign.controlPercent')} style={{ marginTop: 24 }} extra={t('campaign.controlHelp')}>
-              <InputNumber min={0} max={50} addonAfter="%" style={{ width: 160 }} data-testid="control-percent" />
+              <InputNumber min={0} max={50} suffix="%" style={{ width: 160 }} data-testid="control-percent" />
             </Form.Item>
           </div>
 
@@ -565,7 +565,7 @@ function CampaignEditor({ campaign }: { campaign: Campaign | undefined }) {
                         <Input style={{ width: 130 }} placeholder="YYYY-MM-DD" />
                       </Form.Item>
                       <Form.Item name={[f.name, 'costYuan']} label={t('campaign.promotion.cost')}>
-                        <InputNumber min={0} precision={2} addonBefore="¥" style={{ width: 160 }} />
+                        <InputNumber min={0} precision={2} prefix="¥" style={{ width: 160 }} />
                       </Form.Item>
                       {removeButton(() => remove(f.name))}
                     </Space>

@@ -233,7 +233,7 @@ function Actions({ campaign, busy, onChanged }: { campaign: Campaign; busy: bool
           Object.entries(adjusting).map(([item, value]) => (
             <div key={item} style={{ display: 'flex', alignItems: 'center', gap: 12, marginBottom: 12 }}>
               <span style={{ width: 140 }}>{label('campaign.budgetItems', item)}</span>
-              <InputNumber min={0} precision={2} addonBefore="¥" value={value} onChange={(v) => setAdjusting((a) => ({ ...a, [item]: v }))} style={{ width: 200 }} />
+              <InputNumber min={0} precision={2} prefix="¥" value={value} onChange={(v) => setAdjusting((a) => ({ ...a, [item]: v }))} style={{ width: 200 }} />
             </div>
           ))}
         <Input.TextArea rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('campaign.reasonOptional')} />

@@ -129,13 +129,13 @@ export default function PolicyPage() {
                       {() =>
                         form.getFieldValue(['caps', field.name, 'kind']) === 'sliding' && (
                           <Form.Item name={[field.name, 'days']} rules={[{ required: true }]}>
-                            <InputNumber min={1} max={366} addonAfter={t('policy.days')} style={{ width: 130 }} />
+                            <InputNumber min={1} max={366} suffix={t('policy.days')} style={{ width: 130 }} />
                           </Form.Item>
                         )
                       }
                     </Form.Item>
                     <Form.Item name={[field.name, 'max']} rules={[{ required: true }]}>
-                      <InputNumber min={0} max={1000} addonBefore={t('policy.atMost')} style={{ width: 150 }} />
+                      <InputNumber min={0} max={1000} prefix={t('policy.atMost')} style={{ width: 150 }} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'counts']} rules={[{ required: true }]}>
                       <Select style={{ width: 200 }} options={(['marketing', 'all'] as const).map((k) => ({ value: k, label: t(`policy.counts.${k}`) }))} />
@@ -181,7 +181,7 @@ export default function PolicyPage() {
                             <Select options={channelOnly} style={{ width: 180 }} />
                           </Form.Item>
                           <Form.Item name={[field.name, 'hours']} rules={[{ required: true }]}>
-                            <InputNumber min={0} max={2160} addonAfter={t('policy.hours')} />
+                            <InputNumber min={0} max={2160} suffix={t('policy.hours')} />
                           </Form.Item>
                           {editable && <MinusCircleOutlined onClick={() => remove(field.name)} />}
                         </Space>
@@ -256,7 +256,7 @@ export default function PolicyPage() {
                       <Input placeholder={t('policy.productId')} style={{ width: 180 }} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'lever']} rules={[{ required: true }]}>
-                      <InputNumber min={0} max={100} step={0.1} addonBefore="×" />
+                      <InputNumber min={0} max={100} step={0.1} prefix="×" />
                     </Form.Item>
                     {editable && <MinusCircleOutlined onClick={() => remove(field.name)} />}
                   </Space>
@@ -284,7 +284,7 @@ export default function PolicyPage() {
                       <Input placeholder={t('policy.anyProduct')} style={{ width: 160 }} />
                     </Form.Item>
                     <Form.Item name={[field.name, 'weight']} rules={[{ required: true }]}>
-                      <InputNumber min={0} max={100} step={0.1} addonBefore="×" />
+                      <InputNumber min={0} max={100} step={0.1} prefix="×" />
                     </Form.Item>
                     {editable && <MinusCircleOutlined onClick={() => remove(field.name)} />}
                   </Space>
