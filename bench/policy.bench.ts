@@ -74,10 +74,11 @@ const bench: Benchmark = {
       await store.checkpoint();
 
       const contacts = (await store.one<{ n: number }>('SELECT count(*) AS n FROM contact_events'))!.n;
-      const scan = 'SELECT subscriber_id, count(*), max(event_time) FROM contact_events GROUP BY subscriber_id';
-      await store.run(`SELECT count(*) FROM (${scan})`);
+      // the outer query reads every aggregate: DuckDB drops those nobody reads
+      const scan = 'SELECT count(*), sum(n), max(last) FROM (SELECT subscriber_id, count(*) AS n, max(event_time) AS last FROM contact_events GROUP BY subscriber_id)';
+      await store.run(scan);
       const scanStarted = Date.now();
-      await store.run(`SELECT count(*) FROM (${scan})`);
+      await store.run(scan);
       const scanMs = Date.now() - scanStarted;
 
       const clock = wallSeconds(`${day} 10:00:00`);
