@@ -820,11 +820,27 @@ describe('closed-loop campaigns in the console', () => {
       await page.getByTestId('diversion-card').waitFor();
       expect((await page.getByTestId('diversion-treatment-moved').textContent())!.replace(/\D/g, '')).toBe(String(report.treatment.moved));
       await page.getByTestId('chart-diversion').locator('canvas').waitFor();
+
+      // a business typed key by key asks for the report when typing pauses, not per key
+      const asked: string[] = [];
+      page.on('request', (r) => {
+        if (r.url().includes(`/api/campaigns/${c.campaignId}/diversion`)) asked.push(new URL(r.url()).searchParams.get('business') ?? '');
+      });
+      const paid = await apiFromPage<{ treatment: { moved: number } }>(page, `/api/campaigns/${c.campaignId}/diversion?business=bill_payment`);
+      asked.length = 0;
+      await page.getByTestId('diversion-business').click();
+      await page.keyboard.type('bill_payment', { delay: 30 });
+      await expect.poll(() => asked.length).toBeGreaterThan(0);
+      await expect.poll(() => page.getByTestId('diversion-treatment-moved').textContent().then((v) => v!.replace(/\D/g, ''))).toBe(String(paid.treatment.moved));
+      // (a second request only if the loaded machine paused mid-word; without the pause, 12)
+      expect(asked.at(-1)).toBe('bill_payment');
+      expect(asked.length).toBeLessThanOrEqual(2);
+
       await page.getByTestId('diversion-second-round').click();
       await page.waitForURL(/\/segments/);
       const segments = await apiFromPage<Array<{ segmentId: number; name: string; filter: unknown }>>(page, '/api/segments');
       const second = segments.find((x) => x.name.includes(`#${c.campaignId}`));
-      expect(second?.filter).toEqual({ diversion: { campaignId: c.campaignId } });
+      expect(second?.filter).toEqual({ diversion: { campaignId: c.campaignId, business: 'bill_payment' } });
       // it opens in the builder as a diversion condition on the campaign, picked by name
       await expect.poll(() => page.getByTestId('segment-editing').textContent()).toContain(second!.name);
       const row = page.getByTestId('segment-condition');

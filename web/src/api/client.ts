@@ -109,6 +109,16 @@ export async function downloadFile(path: string, filename: string, query?: Query
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** `value` once it has stopped changing for `ms`: a filter typed key by key asks the server once. */
+export function useDebounced<T>(value: T, ms = 400): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
 export interface Loaded<T> {
   data: T | undefined;
   error: ApiError | undefined;

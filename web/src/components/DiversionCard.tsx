@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { App as AntApp, Button, Card, Col, Empty, Row, Skeleton, Space, Statistic, Typography } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { useDiversion } from '../api/campaigns.ts';
+import { useDebounced } from '../api/client.ts';
 import { saveSegment } from '../api/segments.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
@@ -13,20 +14,21 @@ import { BusinessInput } from './ConditionInputs.tsx';
 import { useLabels } from '../i18n/labels.ts';
 import { count, percent } from '../money.ts';
 
-
 export function DiversionCard({ campaignId, campaignName }: { campaignId: number; campaignName: string }) {
   const { t, name } = useLabels();
   const { can } = useAuth();
   const { message } = AntApp.useApp();
   const navigate = useNavigate();
   const [business, setBusiness] = useState<string>('');
-  const { data, error, loading, reload } = useDiversion(campaignId, { business: business || undefined });
+  // the report follows the filter once typing pauses; the second round saves what it shows
+  const shown = useDebounced(business);
+  const { data, error, loading, reload } = useDiversion(campaignId, { business: shown || undefined });
   const [saving, setSaving] = useState(false);
 
   const saveSecondRound = async () => {
     setSaving(true);
     try {
-      const filter = { diversion: { campaignId, ...(business ? { business } : {}) } };
+      const filter = { diversion: { campaignId, ...(shown ? { business: shown } : {}) } };
       const segment = await saveSegment(t('campaign.diversion.segmentName', { name: campaignName, id: campaignId }), filter);
       void message.success(t('campaign.diversion.saved', { name: segment.name }));
       navigate(`/segments?open=${segment.segmentId}`);
