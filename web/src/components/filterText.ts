@@ -21,14 +21,14 @@ function fieldText(c: Obj, ctx: TextContext): string {
   const opText = ctx.t(`segments.op.${op}`, { defaultValue: op });
   if (op === 'isTrue' || op === 'isFalse') return `${name} ${opText}`;
   if (op === 'between' && Array.isArray(c.value)) return `${name} ${opText} ${value(c.value[0])}–${value(c.value[1])}`;
-  if (Array.isArray(c.value)) return `${name} ${opText} ${c.value.map(value).join(ctx.t('segments.text.listSep'))}`;
+  if (Array.isArray(c.value)) return `${name} ${opText} ${c.value.map(value).join(ctx.t('common.listSep'))}`;
   return `${name} ${opText} ${value(c.value)}`;
 }
 
 /** "head (part, part)" with the parts that are set. */
 function withParts(head: string, parts: Array<string | false | undefined>, ctx: TextContext): string {
   const set = parts.filter((p): p is string => Boolean(p));
-  return set.length ? `${head}${ctx.t('segments.text.open')}${set.join(ctx.t('segments.text.listSep'))}${ctx.t('segments.text.close')}` : head;
+  return set.length ? `${head}${ctx.t('common.parenOpen')}${set.join(ctx.t('common.listSep'))}${ctx.t('common.parenClose')}` : head;
 }
 
 function conditionText(kind: string, c: Obj, ctx: TextContext): string {

@@ -35,7 +35,7 @@ export function useTariffLabels() {
         if (q.includes('>')) return q.replace('>', '→');
         return t(`tariffQualifier.${q}`, { defaultValue: q });
       });
-      return `${base}（${parts.join(' · ')}）`;
+      return `${base}${t('common.parenOpen')}${parts.join(' · ')}${t('common.parenClose')}`;
     },
     [t],
   );

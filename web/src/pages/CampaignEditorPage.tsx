@@ -671,13 +671,13 @@ function Review({ form, fields }: { form: FormInstance<PlanForm>; fields: Readon
       <Descriptions.Item label={t('campaign.category')}>{label('campaign.categories', v.category)}</Descriptions.Item>
       <Descriptions.Item label={t('campaign.goal')}>{v.goal || '—'}</Descriptions.Item>
       <Descriptions.Item label={t('campaign.editor.steps.budget')}>
-        {(v.budget ?? []).map((b) => `${label('campaign.budgetItems', b?.item)} ¥${(b?.plannedYuan ?? 0).toFixed(2)}`).join(t('campaign.listSep')) || '—'}
+        {(v.budget ?? []).map((b) => `${label('campaign.budgetItems', b?.item)} ¥${(b?.plannedYuan ?? 0).toFixed(2)}`).join(t('common.clauseSep')) || '—'}
       </Descriptions.Item>
-      <Descriptions.Item label={t('campaign.editor.steps.offers')}>{(v.offers ?? []).map((o) => o?.productId).filter(Boolean).join(t('campaign.listSep')) || '—'}</Descriptions.Item>
+      <Descriptions.Item label={t('campaign.editor.steps.offers')}>{(v.offers ?? []).map((o) => o?.productId).filter(Boolean).join(t('common.clauseSep')) || '—'}</Descriptions.Item>
       <Descriptions.Item label={t('campaign.editor.steps.target')}>{target}</Descriptions.Item>
       <Descriptions.Item label={t('campaign.channels.title')}>{(v.channels ?? []).map((c) => c?.channelId).filter(Boolean).join(' → ') || '—'}</Descriptions.Item>
       <Descriptions.Item label={t('campaign.waves.title')}>
-        {t(`campaign.waves.modes.${v.waveMode ?? 'parallel'}`)}{t('campaign.colon')}{(v.waves ?? []).map((w) => `${w?.startDate ?? '?'} ~ ${w?.endDate ?? '?'}`).join(t('campaign.listSep')) || '—'}
+        {t(`campaign.waves.modes.${v.waveMode ?? 'parallel'}`)}{t('common.colon')}{(v.waves ?? []).map((w) => `${w?.startDate ?? '?'} ~ ${w?.endDate ?? '?'}`).join(t('common.clauseSep')) || '—'}
       </Descriptions.Item>
       <Descriptions.Item label={t('campaign.controlPercent')}>{v.controlPercent ?? 0}%</Descriptions.Item>
       <Descriptions.Item label={t('campaign.editor.steps.promotion')}>

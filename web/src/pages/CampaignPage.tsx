@@ -260,12 +260,12 @@ function Overview({ campaign }: { campaign: Campaign }) {
             <Descriptions.Item label={t('campaign.kpi.targetSuccessRate')}>
               {plan.kpis?.targetSuccessRate === undefined ? '—' : `${(plan.kpis.targetSuccessRate * 100).toFixed(1)}%`}
             </Descriptions.Item>
-            <Descriptions.Item label={t('campaign.editor.steps.offers')}>{(plan.offers ?? []).map((o) => o.productId).join(t('campaign.listSep')) || '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('campaign.editor.steps.offers')}>{(plan.offers ?? []).map((o) => o.productId).join(t('common.clauseSep')) || '—'}</Descriptions.Item>
             <Descriptions.Item label={t('campaign.editor.steps.target')}>
               {!target
                 ? t('campaign.target.none')
                 : target.kind === 'segment'
-                  ? `${t('campaign.target.segmentN', { id: target.segmentId })}${campaign.targetFilter ? `${t('campaign.colon')}${filterText(campaign.targetFilter)}` : ''}`
+                  ? `${t('campaign.target.segmentN', { id: target.segmentId })}${campaign.targetFilter ? `${t('common.colon')}${filterText(campaign.targetFilter)}` : ''}`
                   : target.kind === 'list'
                     ? t('campaign.target.listN', { count: target.subscriberIds?.length ?? 0 })
                     : <span data-testid="campaign-target-filter">{filterText(target.filter)}</span>}
@@ -276,7 +276,7 @@ function Overview({ campaign }: { campaign: Campaign }) {
               </span>
             </Descriptions.Item>
             <Descriptions.Item label={t('campaign.waves.title')}>
-              {t(`campaign.waves.modes.${plan.waveMode ?? 'parallel'}`)}{t('campaign.colon')}{(plan.waves ?? []).map((w) => `${w.startDate} ~ ${w.endDate}`).join(t('campaign.listSep')) || '—'}
+              {t(`campaign.waves.modes.${plan.waveMode ?? 'parallel'}`)}{t('common.colon')}{(plan.waves ?? []).map((w) => `${w.startDate} ~ ${w.endDate}`).join(t('common.clauseSep')) || '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('campaign.controlPercent')}>{plan.controlPercent ?? 0}%</Descriptions.Item>
           </Descriptions>

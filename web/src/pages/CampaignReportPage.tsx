@@ -147,7 +147,7 @@ function Headline({ report }: { report: CampaignReport }) {
             </Tag>
           </span>
           <span>{t('campaign.report.srmShares', { expected: percent(srm.expectedControlShare), observed: percent(srm.observedControlShare) })}</span>
-          <span>χ² = {srm.chiSquare === null ? '—' : srm.chiSquare.toFixed(2)}，p = {pValueText(srm.pValue)}</span>
+          <span>χ² = {srm.chiSquare === null ? '—' : srm.chiSquare.toFixed(2)}{t('common.comma')}p = {pValueText(srm.pValue)}</span>
           <span>{t('campaign.report.window', { from: report.window.startDate ?? '—', to: report.window.endDate ?? '—' })}</span>
           <span>{t('campaign.report.excluded', { count: report.exclusions.excluded, share: percent(report.exclusions.share, 1) })}</span>
           <span>{t('campaign.report.generatedAt', { at: report.generatedAt })}</span>

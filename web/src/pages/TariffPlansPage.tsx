@@ -95,7 +95,7 @@ function PlanSummary({ plan, labels }: { plan: TariffPlan; labels: Labels }) {
         const next = rate.groups[i + 1];
         return next ? t('tariff.groupUntil', { until: quantityText(domain, next.from), price }) : t('tariff.groupThen', { price });
       })
-      .join('；');
+      .join(t('common.clauseSep'));
   };
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="plan-summary">
@@ -107,7 +107,7 @@ function PlanSummary({ plan, labels }: { plan: TariffPlan; labels: Labels }) {
         <Descriptions.Item label={t('tariff.bands')}>
           {plan.bands.rules.map((r, i) => (
             <div key={i}>
-              {r.band}：{r.days.map((d) => (d === 'holiday' ? t('tariff.holiday') : t(`tariff.weekday.${d}`))).join(' ')} {r.from}–{r.to}
+              {r.band}{t('common.colon')}{r.days.map((d) => (d === 'holiday' ? t('tariff.holiday') : t(`tariff.weekday.${d}`))).join(' ')} {r.from}–{r.to}
             </div>
           ))}
           {plan.bands.split && <Tag>{t('tariff.splitCalls')}</Tag>}
@@ -132,7 +132,7 @@ function PlanSummary({ plan, labels }: { plan: TariffPlan; labels: Labels }) {
             ? t('tariff.none')
             : plan.allowances.map((a) => (
                 <div key={a.id}>
-                  {a.id}：{count(a.amount)} {t(`tariff.unit.${a.unit}`)} · {a.classes.map(className).join('、')}
+                  {a.id}{t('common.colon')}{count(a.amount)} {t(`tariff.unit.${a.unit}`)} · {a.classes.map(className).join(t('common.listSep'))}
                   {a.bands ? ` · ${bandText(a.bands)}` : ''}
                 </div>
               ))}
@@ -144,20 +144,20 @@ function PlanSummary({ plan, labels }: { plan: TariffPlan; labels: Labels }) {
                 const domain = domainOfClass(c.classes[0]);
                 return (
                   <div key={c.id}>
-                    {c.id}（{t(`tariff.tierMode.${c.mode}`)}，{c.classes.map(className).join('、')}）：
+                    {c.id}{t('common.parenOpen')}{t(`tariff.tierMode.${c.mode}`)}{t('common.comma')}{c.classes.map(className).join(t('common.listSep'))}{t('common.parenClose')}{t('common.colon')}
                     {c.tiers
                       .map((s) => `${quantityText(domain, s.from * c.unitSize)}${s.to === null ? '+' : `–${quantityText(domain, s.to * c.unitSize)}`} ${priceText(s.price, scale, c.unitSize, domain)}${s.flatFen ? ` + ${yuan(s.flatFen)}` : ''}`)
-                      .join('；')}
+                      .join(t('common.clauseSep'))}
                   </div>
                 );
               })}
         </Descriptions.Item>
         <Descriptions.Item label={t('tariff.caps')}>
-          {plan.monthCaps.length === 0 ? t('tariff.none') : plan.monthCaps.map((c, i) => <div key={i}>{c.classes.map(className).join('、')}：{yuan(c.capFen)}</div>)}
+          {plan.monthCaps.length === 0 ? t('tariff.none') : plan.monthCaps.map((c, i) => <div key={i}>{c.classes.map(className).join(t('common.listSep'))}{t('common.colon')}{yuan(c.capFen)}</div>)}
         </Descriptions.Item>
-        <Descriptions.Item label={t('tariff.carried')}>{plan.carry.length ? plan.carry.map(className).join('、') : t('tariff.none')}</Descriptions.Item>
-        <Descriptions.Item label={t('tariff.excluded')}>{plan.exclude.length ? plan.exclude.map(className).join('、') : t('tariff.none')}</Descriptions.Item>
-        <Descriptions.Item label={t('tariff.carriedBills')}>{plan.carryBillItems.map((i) => t(`billItem.${i}`)).join('、') || t('tariff.none')}</Descriptions.Item>
+        <Descriptions.Item label={t('tariff.carried')}>{plan.carry.length ? plan.carry.map(className).join(t('common.listSep')) : t('tariff.none')}</Descriptions.Item>
+        <Descriptions.Item label={t('tariff.excluded')}>{plan.exclude.length ? plan.exclude.map(className).join(t('common.listSep')) : t('tariff.none')}</Descriptions.Item>
+        <Descriptions.Item label={t('tariff.carriedBills')}>{plan.carryBillItems.map((i) => t(`billItem.${i}`)).join(t('common.listSep')) || t('tariff.none')}</Descriptions.Item>
       </Descriptions>
     </Space>
   );

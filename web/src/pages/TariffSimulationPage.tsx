@@ -255,7 +255,7 @@ function lineLabel(line: ComparisonLine, labels: Labels): string {
   if (line.kind === 'bill') return t(`billItem.${line.key}`, { defaultValue: line.key });
   if (line.kind === 'tier') return `${t('tariff.lineKind.tier')} · ${line.key}`;
   if (line.kind === 'cap') return t('tariff.lineKind.cap');
-  const suffix = line.kind === 'usage' ? '' : `（${t(`tariff.lineKind.${line.kind}`)}）`;
+  const suffix = line.kind === 'usage' ? '' : `${t('common.parenOpen')}${t(`tariff.lineKind.${line.kind}`)}${t('common.parenClose')}`;
   return `${className(line.key)}${suffix}`;
 }
 
@@ -656,8 +656,8 @@ export default function TariffSimulationPage() {
                     <JobStatusTag status={run.status} />
                   </span>
                 </Descriptions.Item>
-                <Descriptions.Item label={t('tariff.candidates')}>{run.planIds.join('、')}</Descriptions.Item>
-                <Descriptions.Item label={t('tariff.months')}>{run.months.join('、')}</Descriptions.Item>
+                <Descriptions.Item label={t('tariff.candidates')}>{run.planIds.join(t('common.listSep'))}</Descriptions.Item>
+                <Descriptions.Item label={t('tariff.months')}>{run.months.join(t('common.listSep'))}</Descriptions.Item>
                 <Descriptions.Item label={t('tariff.targetCount')}>{count(run.targetCount)}</Descriptions.Item>
                 <Descriptions.Item label={t('tariff.target')} span={2}>
                   <span data-testid="sim-target-text">{filterText(run.filter)}</span>
