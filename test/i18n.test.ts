@@ -37,4 +37,24 @@ describe('the console translations', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('keep Chinese punctuation out of the code: separators and brackets come from the language', () => {
+    const found: string[] = [];
+    for (const file of sources(path.resolve('web/src'))) {
+      fs.readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          if (/^\s*(\/\/|\/\*|\*)/.test(line)) return;
+          if (/[：；、（），]/.test(line)) found.push(`${path.relative('web/src', file)}:${i + 1}: ${line.trim()}`);
+        });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('keep Chinese out of the English texts', () => {
+    const texts = (node: unknown, at: string): Array<[string, string]> =>
+      typeof node === 'object' && node !== null ? Object.entries(node).flatMap(([k, v]) => texts(v, `${at}.${k}`)) : [[at, String(node)]];
+    const chinese = texts(en, 'en').filter(([, text]) => /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/.test(text));
+    expect(chinese).toEqual([]);
+  });
 });
