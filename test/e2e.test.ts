@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoCandidatePlans } from '../src/demo/plans.ts';
+import zhCN from '../web/src/i18n/zh-CN.json' with { type: 'json' };
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -383,13 +384,19 @@ describe('the console in a browser', () => {
     const segment = segments.find((s) => JSON.stringify(s.filter) === JSON.stringify({ tariffRecommended: { runId } }));
     expect(segment).toBeDefined();
 
-    const [top] = (await apiFromPage<{ items: Array<{ subscriberId: number; currentFen: number; bestFen: number | null; costs: Record<string, number> }> }>(page, `/api/tariffs/runs/${runId}/results?pageSize=1`)).items;
+    const [top] = (await apiFromPage<{ items: Array<{ subscriberId: number; currentFen: number; bestFen: number | null; costs: Record<string, number>; notes: Array<{ code: string; id?: string }> }> }>(page, `/api/tariffs/runs/${runId}/results?pageSize=1`)).items;
     await rows.first().click();
     await page.getByTestId('drill-after').waitFor();
     const yuanText = (fen: number) => `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(await page.getByTestId('drill-before').textContent()).toBe(yuanText(top.currentFen));
     expect(await page.getByTestId('drill-after').textContent()).toBe(yuanText(top.bestFen ?? top.costs.GT_BIZ_128));
     expect(await page.locator('[data-testid^="drill-month-"] tr.ant-table-row').count()).toBeGreaterThan(3);
+    // the usage notes name what an allowance or bundle covers (GT_BIZ_128's 300 MB: GPRS), not the plan's id for it
+    const notes = await cellTexts(page, '[data-testid="drill-note"]');
+    const covering = top.notes.filter((n) => n.code === 'allowance' || n.code === 'bundle');
+    expect(covering.length).toBeGreaterThan(0);
+    expect(notes.filter((text) => covering.some((n) => text.includes(n.id!)))).toEqual([]);
+    if (covering.some((n) => n.id === 'data_300mb')) expect(notes.some((text) => text.startsWith(`内含 ${zhCN.tariffClass.gprs}：`))).toBe(true);
     await page.locator('[data-testid="chart-drilldown"] canvas').first().waitFor();
 
     // the customer 360 shows the best plans for the customer

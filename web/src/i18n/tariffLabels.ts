@@ -1,7 +1,7 @@
 // Readable, localized text for tariff definitions: class keys (`roam_inter:JZ>SH`), prices in
 // 1/scale fen per increment, quantities in their base units, and the notes of a simulation.
 import { useCallback } from 'react';
-import type { Note } from '../api/tariffs.ts';
+import type { Note, PlanProduct, TariffPlan } from '../api/tariffs.ts';
 import { count } from '../money.ts';
 import { useLabels } from './labels.ts';
 
@@ -21,7 +21,11 @@ export function preciseYuan(fen: number): string {
   return `¥${!text.includes('.') || text.split('.')[1].length < 2 ? yuan.toFixed(2) : text}`;
 }
 
-export function useTariffLabels() {
+/**
+ * Labels for tariff texts; given the plan catalogue, a note names an allowance or a bundle by the
+ * usage it covers (e.g. "domestic calls") rather than by the id the plan gives it.
+ */
+export function useTariffLabels(plans?: PlanProduct[]) {
   const labels = useLabels();
   const { t } = labels;
 
@@ -69,17 +73,32 @@ export function useTariffLabels() {
     [t],
   );
 
+  /** The classes an allowance or tiered charge of a plan covers, readable; its id when the plan is not known. */
+  const coveredText = useCallback(
+    (planId: string, kind: 'allowances' | 'tieredCharges', id: string): string => {
+      const plan = plans?.find((p) => p.planId === planId && p.defined)?.definition as TariffPlan | undefined;
+      const part = plan?.[kind].find((x) => x.id === id);
+      return part ? part.classes.map(className).join(t('common.listSep')) : id;
+    },
+    [plans, className, t],
+  );
+
   const noteText = useCallback(
     (note: Note): string => {
       switch (note.code) {
         case 'allowance':
-          return t('tariff.note.allowance', { id: note.id, used: quantityText(note.domain, note.usedPerMonth), quantity: quantityText(note.domain, note.quantity) });
+          return t('tariff.note.allowance', {
+            what: coveredText(note.planId, 'allowances', note.id),
+            used: quantityText(note.domain, note.usedPerMonth),
+            quantity: quantityText(note.domain, note.quantity),
+          });
         case 'bundle': {
           const domain: Domain = note.unitSize === 60 ? 'second' : note.unitSize === 1024 ? 'kb' : 'message';
           const units = (n: number) => quantityText(domain, n * note.unitSize);
+          const what = coveredText(note.planId, 'tieredCharges', note.id);
           return note.included === null
-            ? t('tariff.note.bundle', { id: note.id, used: units(note.unitsPerMonth) })
-            : t('tariff.note.bundleIncluded', { id: note.id, used: units(note.unitsPerMonth), included: units(note.included) });
+            ? t('tariff.note.bundle', { what, used: units(note.unitsPerMonth) })
+            : t('tariff.note.bundleIncluded', { what, used: units(note.unitsPerMonth), included: units(note.included) });
         }
         case 'service':
           return t('tariff.note.service', { service: t(`tariffService.${note.service}`), before: preciseYuan(note.beforeFen), after: preciseYuan(note.afterFen) });
@@ -89,8 +108,17 @@ export function useTariffLabels() {
           return t('tariff.note.partialMonths', { billed: note.billed, of: note.of });
       }
     },
-    [t, quantityText],
+    [t, quantityText, coveredText],
   );
 
-  return { ...labels, className, unitText, priceText, quantityText, noteText };
+  /** A plan's name in the console's language; its id when the plan is not known. */
+  const planName = useCallback(
+    (planId: string): string => {
+      const p = plans?.find((x) => x.planId === planId);
+      return p ? labels.name(p.nameZh, p.nameEn) : planId;
+    },
+    [plans, labels],
+  );
+
+  return { ...labels, className, unitText, priceText, quantityText, noteText, planName };
 }

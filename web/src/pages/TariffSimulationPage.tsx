@@ -7,6 +7,7 @@ import { App as AntApp, Alert, Button, Card, Checkbox, Col, Descriptions, Drawer
 import type { ColumnsType, SorterResult } from 'antd/es/table/interface.js';
 import { DeleteOutlined, DownloadOutlined, PlayCircleOutlined, SendOutlined, TeamOutlined } from '@ant-design/icons';
 import { Link, useSearchParams } from 'react-router-dom';
+import type { Loaded } from '../api/client.ts';
 import type { Job } from '../api/platform.ts';
 import { saveSegment, useSegmentFields, useSegments } from '../api/segments.ts';
 import {
@@ -22,6 +23,7 @@ import {
   type ComparisonLine,
   type CustomerResult,
   type Note,
+  type PlanProduct,
   type PushManifest,
   type SimulationSummary,
   type TariffRun,
@@ -41,10 +43,9 @@ import { count, fenToYuan, yuan } from '../money.ts';
 type Labels = ReturnType<typeof useTariffLabels>;
 const outcomeColor: Record<string, string> = { better: 'green', no_better: 'default', no_bill: 'orange' };
 
-function NewRunCard({ onStarted, labels }: { onStarted: (runId: number) => void; labels: Labels }) {
+function NewRunCard({ onStarted, labels, plans }: { onStarted: (runId: number) => void; labels: Labels; plans: Loaded<PlanProduct[]> }) {
   const { t, name } = labels;
   const { message } = AntApp.useApp();
-  const plans = useTariffPlans();
   const segments = useSegments();
   const [candidates, setCandidates] = useState<string[]>([]);
   const [mode, setMode] = useState<'plans' | 'segment' | 'filter'>('plans');
@@ -135,13 +136,8 @@ function NewRunCard({ onStarted, labels }: { onStarted: (runId: number) => void;
 }
 
 function SummaryCards({ run, labels }: { run: TariffRun; labels: Labels }) {
-  const { t, name } = labels;
+  const { t, planName } = labels;
   const s = run.summary as SimulationSummary;
-  const plans = useTariffPlans().data;
-  const planName = (id: string) => {
-    const p = plans?.find((x) => x.planId === id);
-    return p ? name(p.nameZh, p.nameEn) : id;
-  };
   const options = useMemo((): Record<string, ChartOption> => {
     return {
       savings: {
@@ -195,8 +191,7 @@ function SummaryCards({ run, labels }: { run: TariffRun; labels: Labels }) {
         ],
       },
     };
-    // planName follows the plan list and the language
-  }, [s, t, plans, name]);
+  }, [s, t, planName]);
 
   return (
     <Row gutter={[16, 16]} data-testid="sim-summary">
@@ -260,14 +255,9 @@ function lineLabel(line: ComparisonLine, labels: Labels): string {
 }
 
 function DrillDown({ run, subscriberId, onClose, labels }: { run: TariffRun; subscriberId: number; onClose: () => void; labels: Labels }) {
-  const { t, name, quantityText, noteText } = labels;
-  const plans = useTariffPlans().data;
+  const { t, quantityText, noteText, planName } = labels;
   const [planId, setPlanId] = useState<string>();
   const { data, error, loading } = useRunCustomer(run.runId, subscriberId, planId);
-  const planName = (id: string) => {
-    const p = plans?.find((x) => x.planId === id);
-    return p ? name(p.nameZh, p.nameEn) : id;
-  };
   const chart = useMemo((): ChartOption | null => {
     if (!data) return null;
     return {
@@ -339,7 +329,9 @@ function DrillDown({ run, subscriberId, onClose, labels }: { run: TariffRun; sub
                 {(result!.notes as Note[])
                   .filter((n) => n.code !== 'service' || n.beforeFen !== n.afterFen)
                   .map((n, i) => (
-                    <div key={i}>{noteText(n)}</div>
+                    <div key={i} data-testid="drill-note">
+                      {noteText(n)}
+                    </div>
                   ))}
               </Descriptions.Item>
             )}
@@ -584,7 +576,9 @@ function Results({ run, labels }: { run: TariffRun; labels: Labels }) {
 }
 
 export default function TariffSimulationPage() {
-  const labels = useTariffLabels();
+  // the catalogue, loaded once: the new-run card picks from it, the labels name plans and allowances by it
+  const plans = useTariffPlans();
+  const labels = useTariffLabels(plans.data);
   const { t } = labels;
   const filterText = useFilterText();
   const { can } = useAuth();
@@ -616,6 +610,7 @@ export default function TariffSimulationPage() {
           <Col xs={24} xl={10}>
             <NewRunCard
               labels={labels}
+              plans={plans}
               onStarted={(id) => {
                 select(id);
                 setPolling(true);
