@@ -26,7 +26,8 @@ function chartOptions(data: Overview, { t, label, name }: Labels): Record<string
         {
           type: 'pie',
           radius: ['40%', '68%'],
-          label: { formatter: '{b} {d}%' },
+          // name over share: one line each fits beside the ring at any card width
+          label: { formatter: '{b}\n{d}%' },
           data: data.byBrand.map((b) => ({ name: label('brand', b.brand), value: b.subscribers })),
         },
       ],
