@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoUsers } from '../src/auth/users.ts';
 import { loadConfig } from '../src/config.ts';
+import { JobCancelled, startJob } from '../src/jobs/jobs.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
@@ -250,6 +251,39 @@ describe('platform', () => {
     const bad = await get('/api/products?kind=gadget');
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('kind');
+  });
+
+  it('cancels a running job for its starter or an administrator, audited; refuses the others, ended jobs and jobs that cannot stop', async () => {
+    const post = (url: string, as: string) => app.inject({ method: 'POST', url, headers: tokens[as] ? { authorization: `Bearer ${tokens[as]}` } : {} });
+    // a job that runs until it is asked to stop, started by the analyst
+    const waiting = await startJob(store, 'test.wait', null, 'analyst', (_progress, signal) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))), undefined, { cancellable: true });
+    const outcome = waiting.done.then(() => 'finished', (error: Error) => error);
+    expect((await get(`/api/jobs/${waiting.jobId}`)).json()).toMatchObject({ status: 'running', cancellable: true });
+
+    expect((await post(`/api/jobs/${waiting.jobId}/cancel`, 'auditor')).statusCode).toBe(403);
+    expect((await post(`/api/jobs/${waiting.jobId}/cancel`, 'nobody')).statusCode).toBe(401);
+    const cancelled = await post(`/api/jobs/${waiting.jobId}/cancel`, 'analyst');
+    expect(cancelled.statusCode, cancelled.body).toBe(202);
+    expect(await outcome).toBeInstanceOf(JobCancelled);
+    expect((await get(`/api/jobs/${waiting.jobId}`)).json()).toMatchObject({ status: 'cancelled', error: 'cancelled by analyst', cancellable: false });
+    const audit = (await get('/api/audit?action=job.cancel', 'admin')).json().items;
+    expect(audit[0]).toMatchObject({ actor: 'analyst', target: `job:${waiting.jobId}`, detail: { kind: 'test.wait', startedBy: 'analyst' } });
+
+    const again = await post(`/api/jobs/${waiting.jobId}/cancel`, 'admin');
+    expect(again.statusCode).toBe(409);
+    expect(again.json().code).toBe('JOB_ENDED');
+    expect((await post('/api/jobs/no-such-job/cancel', 'admin')).statusCode).toBe(404);
+
+    // a job that runs to its end is not stopped, and says so
+    let release!: () => void;
+    const plain = await startJob(store, 'test.plain', null, 'analyst', () => new Promise<void>((resolve) => (release = resolve)));
+    expect((await get(`/api/jobs/${plain.jobId}`)).json().cancellable).toBe(false);
+    const refused = await post(`/api/jobs/${plain.jobId}/cancel`, 'admin');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('JOB_NOT_CANCELLABLE');
+    release();
+    await plain.done;
+    expect((await get(`/api/jobs/${plain.jobId}`)).json().status).toBe('succeeded');
   });
 
   it('answers unknown API routes with a JSON 404', async () => {

@@ -12,6 +12,7 @@ import { deleteEndpoint, setEndpoint } from '../src/channels/push.ts';
 import { loadConfig } from '../src/config.ts';
 import { generateProvince } from '../src/demo/generate.ts';
 import { demoCandidatePlans, storeDemoTariffPlans } from '../src/demo/plans.ts';
+import { JobCancelled, cancelJob } from '../src/jobs/jobs.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
@@ -421,6 +422,31 @@ describe('deleting a run', () => {
     expect(busy.statusCode).toBe(409);
     expect(busy.json().code).toBe('RUN_RUNNING');
     expect((await call('GET', `/api/tariffs/runs/${running!.id}`)).statusCode).toBe(200);
+  });
+});
+
+describe('cancelling a run', () => {
+  it('stops between chunks, removes the results stored so far and ends the job as cancelled; the run can then be deleted', async () => {
+    let jobId: string | undefined;
+    let asked = false;
+    const started = await startSimulation(store, { planIds: candidates, filter: businessTravellers }, 'planner', (_fraction, message) => {
+      // the planner cancels as soon as the first chunk is being profiled
+      if (asked || !message?.startsWith('profiling')) return;
+      asked = true;
+      void cancelJob(store, jobId!, 'planner', false);
+    });
+    jobId = started.jobId;
+    await expect(started.done).rejects.toBeInstanceOf(JobCancelled);
+    expect(asked).toBe(true);
+
+    const job = (await call('GET', `/api/jobs/${jobId}`)).json();
+    expect(job).toMatchObject({ status: 'cancelled', error: 'cancelled by planner', cancellable: false });
+    const run = (await call('GET', `/api/tariffs/runs/${started.runId}`)).json();
+    expect(run.status).toBe('cancelled');
+    expect(run.finishedAt).not.toBeNull();
+    const results = await store.one<{ n: number }>('SELECT count(*) AS n FROM tariff_run_results WHERE run_id = $run', { run: started.runId });
+    expect(results!.n).toBe(0);
+    expect((await call('DELETE', `/api/tariffs/runs/${started.runId}`)).statusCode).toBe(204);
   });
 });
 

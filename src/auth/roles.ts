@@ -12,6 +12,8 @@ export const permissions = [
   'data.import',
   'demo.generate',
   'jobs.read',
+  /** cancel a job somebody else started (one's own needs only jobs.read) */
+  'jobs.cancel',
   'audit.read',
   'users.manage',
   'tariffs.read',

@@ -10,7 +10,7 @@ import { loadConfig, outboxDirFor } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
 import { importFeedbackFile } from '../ingest/feedback-file.ts';
-import { listJobs } from '../jobs/jobs.ts';
+import { JobCancelled, cancelJob, listJobs } from '../jobs/jobs.ts';
 import { startChannelPreference } from '../models/channel-preference.ts';
 import { startLift } from '../models/lift.ts';
 import { startPropensity } from '../models/propensity.ts';
@@ -302,8 +302,23 @@ tariff
     };
     await withStore(opts.db, async (store) => {
       const bar = progressBar('tariff simulate');
-      const started = await startSimulation(store, request, `cli:${os.userInfo().username}`, bar.update);
-      const summary = await started.done;
+      const by = `cli:${os.userInfo().username}`;
+      const started = await startSimulation(store, request, by, bar.update);
+      // Ctrl-C stops the run cleanly: its results so far are removed and the job ends as cancelled
+      const stop = () => void cancelJob(store, started.jobId, by, true).catch(() => undefined);
+      process.once('SIGINT', stop);
+      let summary: SimulationSummary;
+      try {
+        summary = await started.done;
+      } catch (error) {
+        if (!(error instanceof JobCancelled)) throw error;
+        bar.stop();
+        console.error(`Cancelled: run ${started.runId} stopped and its results were removed.`);
+        process.exitCode = 130;
+        return;
+      } finally {
+        process.off('SIGINT', stop);
+      }
       bar.stop();
       if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
       else printSummary(started.runId, summary);

@@ -2,7 +2,7 @@
 // with status and progress that the API, console and CLI all read.
 import { randomUUID } from 'node:crypto';
 import type { Db, Store } from '../store/store.ts';
-import { NotFound } from '../store/errors.ts';
+import { Conflict, Forbidden, NotFound } from '../store/errors.ts';
 import { Filters } from '../store/filters.ts';
 
 /** Reports progress of long work: fraction in [0, 1] and an optional human message. */
@@ -10,7 +10,7 @@ export type Progress = (fraction: number, message?: string) => void;
 
 export const noProgress: Progress = () => undefined;
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   job_id: string;
@@ -67,19 +67,61 @@ export interface JobHandle<T> {
   done: Promise<T>;
 }
 
+/** Why a cancelled job's work stopped: its `done` rejects with this. */
+export class JobCancelled extends Error {
+  constructor(readonly by: string) {
+    super(`cancelled by ${by}`);
+    this.name = 'JobCancelled';
+  }
+}
+
+/**
+ * The jobs of this process that stop when asked: their work watches the signal it is given
+ * (a tariff simulation between chunks). Other jobs run to their end.
+ */
+const cancellable = new Map<string, { controller: AbortController; createdBy: string | null }>();
+
+export const isCancellable = (jobId: string): boolean => cancellable.has(jobId);
+
+/**
+ * Asks a running job to stop: its starter may, and others when `mayCancelOthers`. The signal
+ * is aborted at once (before this returns its promise); the work ends at its next check of it,
+ * undoes what it wrote, and the job is marked cancelled.
+ */
+export async function cancelJob(db: Db, jobId: string, by: string, mayCancelOthers: boolean): Promise<Job> {
+  const forbidden = (startedBy: string | null) =>
+    new Forbidden(`Job ${jobId} was started by ${startedBy ?? 'the system'}; only they or an administrator may cancel it`, { field: 'jobId' });
+  const live = cancellable.get(jobId);
+  if (live) {
+    if (live.createdBy !== by && !mayCancelOthers) throw forbidden(live.createdBy);
+    if (!live.controller.signal.aborted) live.controller.abort(new JobCancelled(by));
+    return getJob(db, jobId);
+  }
+  const job = await getJob(db, jobId);
+  if (job.created_by !== by && !mayCancelOthers) throw forbidden(job.created_by);
+  if (job.status !== 'running' && job.status !== 'queued') {
+    throw new Conflict(`Job ${jobId} has already ended (${job.status}); there is nothing to cancel`, { code: 'JOB_ENDED' });
+  }
+  throw new Conflict(`Job ${jobId} (${job.kind}) cannot be stopped part-way; it runs to its end`, { code: 'JOB_NOT_CANCELLABLE' });
+}
+
 /**
  * Starts work as a tracked job and returns at once. Progress is written at most every
- * 500 ms; the final status, result or error when the work ends.
+ * 500 ms; the final status, result or error when the work ends. With `cancellable`, the work is
+ * given a signal that `cancelJob` aborts; work that then throws ends the job as cancelled.
  */
 export async function startJob<T>(
   store: Store,
   kind: string,
   params: unknown,
   createdBy: string | null,
-  work: (progress: Progress) => Promise<T>,
+  work: (progress: Progress, signal: AbortSignal) => Promise<T>,
   onProgress: Progress = noProgress,
+  options: { cancellable?: boolean } = {},
 ): Promise<JobHandle<T>> {
   const jobId = randomUUID();
+  const controller = new AbortController();
+  if (options.cancellable) cancellable.set(jobId, { controller, createdBy });
   await store.run(
     `INSERT INTO jobs (job_id, kind, status, params, created_by, started_at)
      VALUES ($id, $kind, 'running', $params, $by, current_localtimestamp())`,
@@ -99,7 +141,7 @@ export async function startJob<T>(
   };
   const done = (async () => {
     try {
-      const result = await work(progress);
+      const result = await work(progress, controller.signal);
       await pending;
       await store.run(
         `UPDATE jobs SET status = 'succeeded', progress = 1, message = NULL, result = $result,
@@ -109,11 +151,15 @@ export async function startJob<T>(
       return result;
     } catch (error) {
       await pending;
+      // whatever the work threw once asked to stop, it stopped because it was asked
+      const stopped = controller.signal.aborted ? (controller.signal.reason as JobCancelled) : null;
       await store.run(
-        `UPDATE jobs SET status = 'failed', error = $error, finished_at = current_localtimestamp() WHERE job_id = $id`,
-        { error: (error as Error).message, id: jobId },
+        `UPDATE jobs SET status = $status, error = $error, finished_at = current_localtimestamp() WHERE job_id = $id`,
+        { status: stopped ? 'cancelled' : 'failed', error: (stopped ?? (error as Error)).message, id: jobId },
       );
-      throw error;
+      throw stopped ?? error;
+    } finally {
+      cancellable.delete(jobId);
     }
   })();
   done.catch(() => undefined);

@@ -140,7 +140,9 @@ export async function startSimulation(store: Store, request: SimulationRequest, 
     runFailed = reject;
   });
   const params = { name: prepared.name, planIds: prepared.planIds, segmentId: prepared.segmentId, months: prepared.months, targetCount: prepared.targetCount };
-  const job = await startJob(store, 'tariff.simulate', params, createdBy, async (progress) => runSimulation(store, await run, prepared, progress, options), onProgress);
+  const job = await startJob(store, 'tariff.simulate', params, createdBy, async (progress, signal) => runSimulation(store, await run, prepared, progress, signal, options), onProgress, {
+    cancellable: true,
+  });
   try {
     const runId = await store.transaction(async (tx) => {
       const row = await tx.one<{ id: number }>(
@@ -220,8 +222,9 @@ async function targetCustomers(db: Db, runId: number, addOnIds: string[]): Promi
 /**
  * Prices the run: the candidate plans in one variant per combination of add-ons held in the
  * target (a GPRS-pack holder keeps the pack under every plan), one profile pass per chunk.
+ * Cancelled (`signal`), it stops before its next chunk and removes the results stored so far.
  */
-async function runSimulation(store: Store, runId: number, prepared: PreparedSimulation, progress: Progress, options: RunOptions): Promise<SimulationSummary> {
+async function runSimulation(store: Store, runId: number, prepared: PreparedSimulation, progress: Progress, signal: AbortSignal, options: RunOptions): Promise<SimulationSummary> {
   const stored: Array<Promise<void>> = [];
   let worker: PricingWorker | null = null;
   try {
@@ -290,6 +293,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
     let done = 0;
     try {
       for (let k = 0; k < chunks; k++) {
+        signal.throwIfAborted();
         const slice = everyone.slice(chunkStart(k), chunkEnd(k));
         progress((done + 0.1) / chunks * 0.97, `profiling customers ${k * chunkSize + 1}–${k * chunkSize + slice.length} of ${targetCount}`);
         const batch = await ahead.shift()!;
@@ -310,6 +314,7 @@ async function runSimulation(store: Store, runId: number, prepared: PreparedSimu
       // nothing may still be writing or reading when the run is summarized or cleaned up
       await Promise.allSettled([...stored, ...ahead]);
     }
+    signal.throwIfAborted();
     progress(0.98, 'summarizing');
     const summary = await computeSummary(store, runId);
     await store.run(`UPDATE tariff_runs SET summary = $summary, finished_at = current_localtimestamp() WHERE run_id = $run`, {
@@ -435,7 +440,7 @@ export const TariffRun = Type.Object({
   runId: Type.Integer(),
   name: Type.String(),
   jobId: Type.String(),
-  status: Type.String({ description: "The job's: running, succeeded or failed" }),
+  status: Type.String({ description: "The job's: running, succeeded, failed or cancelled" }),
   progress: Type.Number(),
   error: Type.Union([Type.String(), Type.Null()]),
   planIds: Type.Array(Type.String()),

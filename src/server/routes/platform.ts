@@ -1,10 +1,11 @@
 // Health, overview, the product catalogue, jobs and audit: the platform-wide read routes.
 import { Type } from '@sinclair/typebox';
 import { Overview, overview } from '../../analytics/overview.ts';
-import { listAudit } from '../../audit/audit.ts';
+import { listAudit, recordAudit } from '../../audit/audit.ts';
+import { can } from '../../auth/roles.ts';
 import { Product, ProductQuery, listProducts } from '../../catalogue/products.ts';
-import { getJob, listJobs, type Job } from '../../jobs/jobs.ts';
-import { requires } from '../auth.ts';
+import { cancelJob, getJob, isCancellable, listJobs, type Job } from '../../jobs/jobs.ts';
+import { currentUser, requires } from '../auth.ts';
 import type { App, ServerContext } from '../context.ts';
 import { ErrorBody } from '../errors.ts';
 
@@ -21,6 +22,7 @@ const JobSchema = Type.Object({
   createdAt: Type.String(),
   startedAt: Type.Union([Type.String(), Type.Null()]),
   finishedAt: Type.Union([Type.String(), Type.Null()]),
+  cancellable: Type.Boolean({ description: 'Running, and stops part-way when asked (POST /api/jobs/:jobId/cancel)' }),
 });
 
 const toJob = (j: Job) => ({
@@ -36,6 +38,7 @@ const toJob = (j: Job) => ({
   createdAt: j.created_at,
   startedAt: j.started_at,
   finishedAt: j.finished_at,
+  cancellable: isCancellable(j.job_id),
 });
 
 const Paging = Type.Object({
@@ -100,6 +103,26 @@ export function platformRoutes(app: App, { store, startup }: ServerContext): voi
       schema: { tags: ['jobs'], ...secured, summary: 'One job with its progress', params: Type.Object({ jobId: Type.String({ maxLength: 64 }) }), response: { 200: JobSchema, 404: ErrorBody } },
     },
     async (request) => toJob(await getJob(store, request.params.jobId)),
+  );
+
+  app.post(
+    '/api/jobs/:jobId/cancel',
+    {
+      preHandler: requires(store, 'jobs.read'),
+      schema: {
+        tags: ['jobs'],
+        ...secured,
+        summary: 'Ask a running job to stop: it undoes what it wrote and ends as cancelled (its starter, or a role with jobs.cancel)',
+        params: Type.Object({ jobId: Type.String({ maxLength: 64 }) }),
+        response: { 202: JobSchema, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const user = currentUser(request);
+      const job = await cancelJob(store, request.params.jobId, user.username, can(user.role, 'jobs.cancel'));
+      await recordAudit(store, user.username, 'job.cancel', `job:${job.job_id}`, { kind: job.kind, startedBy: job.created_by });
+      return reply.status(202).send(toJob(await getJob(store, job.job_id)));
+    },
   );
 
   app.get(
