@@ -36,7 +36,7 @@ export const useChannels = () => useApi<Channel[]>('/api/channels');
 /** The product catalogue: tariff plans, value-added services, offers; on sale, or also those no longer sold. */
 export const useProducts = (includeInactive = false) => useApi<Product[]>('/api/products', includeInactive ? { includeInactive } : undefined);
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface Job {
   jobId: string;
@@ -51,6 +51,8 @@ export interface Job {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** running, and stops part-way when asked */
+  cancellable: boolean;
 }
 
 export const isActive = (job: Pick<Job, 'status'>) => job.status === 'queued' || job.status === 'running';
@@ -61,6 +63,9 @@ export interface Page<T> {
 }
 
 export const useJobs = (query: Query, refreshMs?: number) => useApi<Page<Job>>('/api/jobs', query, { refreshMs });
+
+/** Asks a running job to stop (its starter, or a role with jobs.cancel); it then ends as cancelled. */
+export const cancelJob = (jobId: string) => api<Job>(`/api/jobs/${encodeURIComponent(jobId)}/cancel`, { method: 'POST' });
 
 export const useJob = (jobId: string | null, refreshMs?: number) =>
   useApi<Job>(jobId === null ? null : `/api/jobs/${encodeURIComponent(jobId)}`, undefined, { refreshMs });

@@ -4,7 +4,7 @@ import { useLabels } from '../i18n/labels.ts';
 
 const brandColor: Record<string, string> = { gotone: 'gold', mzone: 'magenta', easyown: 'green' };
 const statusColor: Record<string, string> = { active: 'success', suspended: 'warning', arrears: 'error', cancelled: 'default' };
-const jobStatusColor: Record<string, string> = { queued: 'default', running: 'processing', succeeded: 'success', failed: 'error' };
+const jobStatusColor: Record<string, string> = { queued: 'default', running: 'processing', succeeded: 'success', failed: 'error', cancelled: 'warning' };
 
 export function BrandTag({ brand }: { brand: string }) {
   const { label } = useLabels();

@@ -1,10 +1,43 @@
-import { Progress } from 'antd';
-import type { Job } from '../api/platform.ts';
+import { useState } from 'react';
+import { App as AntApp, Button, Popconfirm, Progress } from 'antd';
+import { StopOutlined } from '@ant-design/icons';
+import { cancelJob, type Job } from '../api/platform.ts';
+import { useAuth } from '../auth/AuthProvider.tsx';
+import { useLabels } from '../i18n/labels.ts';
+import { describeError } from './ErrorAlert.tsx';
 
-const progressStatus = { queued: 'normal', running: 'active', succeeded: 'success', failed: 'exception' } as const;
+const progressStatus = { queued: 'normal', running: 'active', succeeded: 'success', failed: 'exception', cancelled: 'normal' } as const;
 
 /** A job's progress bar, coloured by its status. */
 export function JobProgress({ job, size }: { job: Pick<Job, 'status' | 'progress'>; size?: 'small' | 'default' }) {
   const percent = job.status === 'succeeded' ? 100 : Math.floor(job.progress * 100);
   return <Progress percent={percent} status={progressStatus[job.status] ?? 'normal'} size={size} />;
+}
+
+/** Stops a running job after a confirmation; shown to whoever started it and to roles with jobs.cancel. */
+export function CancelJobButton({ jobId, createdBy, onAsked }: { jobId: string; createdBy: string | null; onAsked?: () => void }) {
+  const { t } = useLabels();
+  const { user, can } = useAuth();
+  const { message } = AntApp.useApp();
+  const [busy, setBusy] = useState(false);
+  if (createdBy !== user?.username && !can('jobs.cancel')) return null;
+  const cancel = async () => {
+    setBusy(true);
+    try {
+      await cancelJob(jobId);
+      void message.info(t('jobs.cancelAsked'));
+      onAsked?.();
+    } catch (e) {
+      void message.error(describeError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Popconfirm title={t('jobs.cancelConfirm')} okText={t('common.confirm')} cancelText={t('common.cancel')} onConfirm={() => cancel()}>
+      <Button size="small" danger icon={<StopOutlined />} loading={busy} data-testid="job-cancel">
+        {t('jobs.cancel')}
+      </Button>
+    </Popconfirm>
+  );
 }

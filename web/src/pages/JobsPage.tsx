@@ -5,7 +5,7 @@ import { ReloadOutlined } from '@ant-design/icons';
 import { isActive, useJobs, type Job } from '../api/platform.ts';
 import { JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert } from '../components/ErrorAlert.tsx';
-import { JobProgress } from '../components/JobProgress.tsx';
+import { CancelJobButton, JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { jobKindLabel } from '../i18n/jobKind.ts';
 import { useLabels } from '../i18n/labels.ts';
@@ -57,6 +57,11 @@ export default function JobsPage() {
             { title: t('jobs.createdAt'), dataIndex: 'createdAt', render: toSecond },
             { title: t('jobs.startedAt'), dataIndex: 'startedAt', render: toSecond },
             { title: t('jobs.finishedAt'), dataIndex: 'finishedAt', render: toSecond },
+            {
+              title: t('jobs.actions'),
+              key: 'actions',
+              render: (_, job) => (job.cancellable ? <CancelJobButton jobId={job.jobId} createdBy={job.createdBy} onAsked={reload} /> : null),
+            },
           ]}
         />
       </Card>
