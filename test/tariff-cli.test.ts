@@ -1,9 +1,12 @@
 // `yiti tariff …` as a user runs it: a real process on a real database file with a generated
 // demo province, the candidate plans imported from a JSON file, then the business-traveller run.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCandidatePlans } from '../src/demo/plans.ts';
+import { Store } from '../src/store/store.ts';
 import { tempDbPath, yiti } from './builders.ts';
 
 const db = tempDbPath('tariff-cli');
@@ -88,5 +91,30 @@ describe('yiti tariff', () => {
     const bad = await yiti('tariff', 'delete-run', 'latest', '--db', db);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('runId must be a positive whole number, got "latest"');
+  }, 60_000);
+  it('stops a run on Ctrl-C: the job ends cancelled, its results are removed, and it exits 130', async () => {
+    const child = spawn('node', ['bin/yiti.mjs', 'tariff', 'simulate', '--plans', 'GT_BIZ_128,GT_BIZ_188', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--db', db], {
+      env: { ...process.env, CI: 'true' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const first = stderr === '';
+      stderr += chunk.toString();
+      // interrupted as soon as it reports its start, the way a user presses Ctrl-C
+      if (first && stderr.includes('reading the target')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(130);
+    const runId = Number(/Cancelled: run (\d+) stopped and its results were removed/.exec(stderr)?.[1]);
+    expect(runId).toBeGreaterThan(0);
+
+    const store = await Store.open(db);
+    try {
+      const job = await store.one<{ status: string; error: string }>('SELECT j.status, j.error FROM tariff_runs r JOIN jobs j USING (job_id) WHERE r.run_id = $run', { run: runId });
+      expect(job).toEqual({ status: 'cancelled', error: `cancelled by cli:${os.userInfo().username}` });
+      expect((await store.one<{ n: number }>('SELECT count(*) AS n FROM tariff_run_results WHERE run_id = $run', { run: runId }))!.n).toBe(0);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });

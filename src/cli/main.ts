@@ -303,25 +303,37 @@ tariff
     await withStore(opts.db, async (store) => {
       const bar = progressBar('tariff simulate');
       const by = `cli:${os.userInfo().username}`;
-      const started = await startSimulation(store, request, by, bar.update);
-      // Ctrl-C stops the run cleanly: its results so far are removed and the job ends as cancelled
-      const stop = () => void cancelJob(store, started.jobId, by, true).catch(() => undefined);
-      process.once('SIGINT', stop);
+      // Ctrl-C stops the run cleanly: its results so far are removed and the job ends as
+      // cancelled; a second Ctrl-C leaves at once (the job is then marked failed at the next start)
+      let jobId: string | null = null;
+      let runId = 0;
+      let interrupted = false;
+      const cancel = () => void cancelJob(store, jobId!, by, true).catch(() => undefined);
+      const stop = () => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        if (jobId) cancel();
+      };
+      process.on('SIGINT', stop);
       let summary: SimulationSummary;
       try {
+        const started = await startSimulation(store, request, by, bar.update);
+        jobId = started.jobId;
+        runId = started.runId;
+        if (interrupted) cancel();
         summary = await started.done;
       } catch (error) {
         if (!(error instanceof JobCancelled)) throw error;
         bar.stop();
-        console.error(`Cancelled: run ${started.runId} stopped and its results were removed.`);
+        console.error(`Cancelled: run ${runId} stopped and its results were removed.`);
         process.exitCode = 130;
         return;
       } finally {
         process.off('SIGINT', stop);
       }
       bar.stop();
-      if (opts.json) console.log(JSON.stringify({ runId: started.runId, ...summary }, null, 2));
-      else printSummary(started.runId, summary);
+      if (opts.json) console.log(JSON.stringify({ runId, ...summary }, null, 2));
+      else printSummary(runId, summary);
     });
   });
 
