@@ -1,5 +1,6 @@
 // Cancelling long work in a browser: a planner stops the job they started from the Jobs page
-// (an analyst sees no button on it), and a cancelled tariff run reads as cancelled on its page.
+// (an analyst sees no button on it), a cancelled tariff run reads as cancelled on its page, and an
+// analyst stops a model training from its run page.
 // The server runs in this process on a real DuckDB file, so the test can start the jobs itself.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { generateProvince } from '../src/demo/generate.ts';
 import { storeDemoTariffPlans } from '../src/demo/plans.ts';
 import { JobCancelled, cancelJob, startJob } from '../src/jobs/jobs.ts';
+import { startModelRun } from '../src/models/runs.ts';
 import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
@@ -93,6 +95,29 @@ describe('cancelling jobs in the console', () => {
     await page.getByTestId('sim-cancelled').waitFor();
     expect(await page.getByTestId('sim-status').textContent()).toBe('Cancelled');
     expect(await page.getByTestId('sim-summary').count()).toBe(0);
+    expect(await page.getByTestId('job-cancel').count()).toBe(0);
+    await page.close();
+  }, 120_000);
+  it('lets an analyst stop a model training from its run page', async () => {
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    const handle = await startModelRun(store, { model: 'lift', target: 'MAIL139', params: {}, createdBy: 'analyst' }, async ({ progress }) => {
+      progress(0.5, 'half way');
+      await paused;
+      progress(0.9, 'storing');
+      return { metrics: {} };
+    });
+    const outcome = handle.done.then(() => 'finished', (error: Error) => error);
+    const page = await signIn('analyst');
+    await page.goto(`${baseUrl}/models/runs/${handle.runId}`);
+    await page.getByTestId('job-cancel').click();
+    const asked = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/api/jobs/${handle.jobId}/cancel`));
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    expect((await asked).status()).toBe(202);
+    // the training reaches its next progress report and stops there
+    resume();
+    expect(await outcome).toBeInstanceOf(JobCancelled);
+    await page.getByTestId('model-run-cancelled').waitFor();
     expect(await page.getByTestId('job-cancel').count()).toBe(0);
     await page.close();
   }, 120_000);

@@ -1,6 +1,6 @@
 // Model runs as versioned tracked jobs on a real temp DuckDB file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJob } from '../src/jobs/jobs.ts';
+import { JobCancelled, cancelJob, getJob } from '../src/jobs/jobs.ts';
 import { findLatestModelRun, listModelRuns, modelRunLog, startModelRun } from '../src/models/runs.ts';
 import type { Store } from '../src/store/store.ts';
 import { tempStore } from './builders.ts';
@@ -42,6 +42,29 @@ describe('model runs', () => {
     const runs = await listModelRuns(store, { model: 'cpc', limit: 10, offset: 0 });
     expect(runs.items[0]).toMatchObject({ status: 'failed', error: 'no customers to cluster' });
     expect(await findLatestModelRun(store, 'cpc', 'k10')).toBeUndefined();
+    const scores = await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM model_scores WHERE run_id = $id', { id: handle.runId });
+    expect(scores?.n).toBe(0);
+  });
+  it('stops a cancelled training at its next progress report: run and job end cancelled, with none of its scores', async () => {
+    let resume!: () => void;
+    const paused = new Promise<void>((resolve) => (resume = resolve));
+    let reachedEnd = false;
+    const handle = await startModelRun(store, { model: 'lift', target: 'VAS_MAIL', params: {}, createdBy: 'analyst' }, async ({ runId, progress }) => {
+      await store.run('INSERT INTO model_scores (run_id, subscriber_id, score) VALUES ($id, 1, 50)', { id: runId });
+      progress(0.5, 'half way');
+      await paused;
+      progress(0.9, 'storing');
+      reachedEnd = true;
+      return { metrics: {} };
+    });
+    await cancelJob(store, handle.jobId, 'analyst', false);
+    resume();
+    await expect(handle.done).rejects.toBeInstanceOf(JobCancelled);
+    expect(reachedEnd).toBe(false);
+    const runs = await listModelRuns(store, { model: 'lift', limit: 10, offset: 0 });
+    expect(runs.items[0]).toMatchObject({ status: 'cancelled', error: 'cancelled by analyst' });
+    expect((await getJob(store, handle.jobId)).status).toBe('cancelled');
+    expect(await findLatestModelRun(store, 'lift', 'VAS_MAIL')).toBeUndefined();
     const scores = await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM model_scores WHERE run_id = $id', { id: handle.runId });
     expect(scores?.n).toBe(0);
   });

@@ -12,7 +12,7 @@ export const ModelRun = Type.Object({
   model: Type.String(),
   target: Type.String(),
   version: Type.Integer(),
-  status: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed')]),
+  status: Type.Union([Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('cancelled')]),
   params: Type.Unknown(),
   dataWindow: Type.Unknown(),
   metrics: Type.Unknown(),
@@ -68,6 +68,8 @@ export function stageTimer(): { timingsMs: Record<string, number>; lap: (name: s
 /**
  * Starts training as a tracked job (kind `model.<model>`) under a new version of (model, target)
  * and returns at once. On failure the run is marked failed with the error and its scores removed.
+ * The job can be cancelled: training stops at its next progress report, and the run is marked
+ * cancelled with its scores removed.
  */
 export async function startModelRun<M>(
   store: Store,
@@ -101,9 +103,14 @@ export async function startModelRun<M>(
     `model.${spec.model}`,
     { runId, model: spec.model, target: spec.target, params: spec.params },
     spec.createdBy,
-    async (progress) => {
+    async (progress, signal) => {
+      // each progress report is also where a cancelled training stops
+      const checked: Progress = (fraction, message) => {
+        signal.throwIfAborted();
+        progress(fraction, message);
+      };
       try {
-        const outcome = await train({ runId, progress, log });
+        const outcome = await train({ runId, progress: checked, log });
         await store.run(
           `UPDATE model_runs SET status = 'succeeded', metrics = $metrics, data_window = coalesce($window, data_window),
              finished_at = current_localtimestamp() WHERE run_id = $id`,
@@ -111,15 +118,18 @@ export async function startModelRun<M>(
         );
       } catch (error) {
         await store.run('DELETE FROM model_scores WHERE run_id = $id', { id: runId });
-        await store.run(`UPDATE model_runs SET status = 'failed', error = $error, finished_at = current_localtimestamp() WHERE run_id = $id`, {
+        const stopped = signal.aborted ? (signal.reason as Error) : null;
+        await store.run(`UPDATE model_runs SET status = $status, error = $error, finished_at = current_localtimestamp() WHERE run_id = $id`, {
           id: runId,
-          error: (error as Error).message,
+          status: stopped ? 'cancelled' : 'failed',
+          error: (stopped ?? (error as Error)).message,
         });
         throw error;
       }
       return getModelRun(store, runId);
     },
     onProgress,
+    { cancellable: true },
   );
   await store.run('UPDATE model_runs SET job_id = $job WHERE run_id = $id', { job: handle.jobId, id: runId });
   return { ...handle, runId };

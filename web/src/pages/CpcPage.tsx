@@ -5,10 +5,10 @@ import { Alert, App as AntApp, Button, Card, Col, Descriptions, InputNumber, Row
 import { ExperimentOutlined } from '@ant-design/icons';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { startCpc, useCpc, type CpcResult } from '../api/cpc.ts';
-import { useJob } from '../api/platform.ts';
+import { isActive, useJob } from '../api/platform.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, type ChartOption } from '../charts/Chart.tsx';
-import { JobProgress } from '../components/JobProgress.tsx';
+import { CancelJobButton, JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
 
@@ -43,7 +43,7 @@ export default function CpcPage() {
   const [k, setK] = useState(10);
   const [jobId, setJobId] = useState<string | null>(null);
   const job = useJob(jobId, 1000);
-  const finished = job.data && (job.data.status === 'succeeded' || job.data.status === 'failed');
+  const finished = job.data && !isActive(job.data);
   useEffect(() => {
     if (finished) reload();
   }, [finished, reload]);
@@ -81,7 +81,15 @@ export default function CpcPage() {
       >
         <Typography.Text type="secondary">{t('cpc.hint')}</Typography.Text>
       </PageHeader>
-      {jobId && job.data && !finished && <JobProgress job={job.data} />}
+      {jobId && job.data && !finished && (
+        <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+          <div style={{ flex: 1 }}>
+            <JobProgress job={job.data} />
+          </div>
+          {job.data.cancellable && <CancelJobButton jobId={job.data.jobId} createdBy={job.data.createdBy} onAsked={job.reload} />}
+        </div>
+      )}
+      {job.data?.status === 'cancelled' && <Alert type="warning" showIcon message={t('jobs.cancelledNote')} style={{ marginBottom: 16 }} />}
       {job.data?.status === 'failed' && <Alert type="error" showIcon message={job.data.error} style={{ marginBottom: 16 }} />}
       {noRun ? <Alert type="info" showIcon message={t('cpc.noRun')} /> : <ErrorAlert error={error} onRetry={reload} />}
       {data && charts && (

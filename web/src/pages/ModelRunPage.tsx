@@ -2,7 +2,7 @@
 // and table, the top attributes, per-channel results for channel preference, association rules
 // for lift — its parameters and its log. A propensity run can be saved as the segment "score ≥ N".
 import { useState } from 'react';
-import { App as AntApp, Button, Card, Col, Descriptions, Empty, InputNumber, List, Row, Skeleton, Space, Statistic, Table, Typography } from 'antd';
+import { Alert, App as AntApp, Button, Card, Col, Descriptions, Empty, InputNumber, List, Row, Skeleton, Space, Statistic, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table/interface.js';
 import { SaveOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -13,6 +13,7 @@ import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, palette, type ChartOption } from '../charts/Chart.tsx';
 import { JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
+import { CancelJobButton } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 
 type Coefficient = PropensityMetrics['topAttributes'][number];
@@ -208,13 +209,19 @@ export default function ModelRunPage() {
       ) : (
         <>
           <Descriptions size="small" bordered column={3} style={{ marginBottom: 16 }}>
-            <Descriptions.Item label={t('models.status')}><JobStatusTag status={run.status} /></Descriptions.Item>
+            <Descriptions.Item label={t('models.status')}>
+              <Space>
+                <JobStatusTag status={run.status} />
+                {run.status === 'running' && run.jobId && <CancelJobButton jobId={run.jobId} createdBy={run.createdBy} onAsked={detail.reload} />}
+              </Space>
+            </Descriptions.Item>
             <Descriptions.Item label={t('models.startedAt')}>{run.startedAt}</Descriptions.Item>
             <Descriptions.Item label={t('models.finishedAt')}>{run.finishedAt ?? '–'}</Descriptions.Item>
             <Descriptions.Item label={t('models.createdBy')}>{run.createdBy}</Descriptions.Item>
             <Descriptions.Item label={t('models.params')} span={2}><Typography.Text code>{JSON.stringify(run.params)}</Typography.Text></Descriptions.Item>
           </Descriptions>
           {run.status === 'failed' && <ErrorAlert error={new Error(run.error ?? '')} />}
+          {run.status === 'cancelled' && <Alert type="warning" showIcon message={t('jobs.cancelledNote')} data-testid="model-run-cancelled" />}
           {run.status === 'running' && <Skeleton active />}
           {run.status === 'succeeded' && run.model === 'propensity' && <PropensityView run={run} metrics={run.metrics as PropensityMetrics} />}
           {run.status === 'succeeded' && run.model === 'channel_preference' && <ChannelPreferenceView metrics={run.metrics as ChannelPreferenceMetrics} />}

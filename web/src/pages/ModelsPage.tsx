@@ -34,7 +34,7 @@ function RunsTable({ model }: { model: ModelKind }) {
     { title: t('models.target'), dataIndex: 'target' },
     { title: t('models.version'), dataIndex: 'version', render: (v: number) => `v${v}` },
     { title: t('models.status'), dataIndex: 'status', render: (s: string) => <JobStatusTag status={s} /> },
-    { title: t('models.headline'), key: 'headline', render: (_: unknown, r) => (r.status === 'failed' ? <Typography.Text type="danger">{r.error}</Typography.Text> : headline(r)) },
+    { title: t('models.headline'), key: 'headline', render: (_: unknown, r) => (r.status === 'failed' || r.status === 'cancelled' ? <Typography.Text type={r.status === 'failed' ? 'danger' : 'secondary'}>{r.error}</Typography.Text> : headline(r)) },
     { title: t('models.startedAt'), dataIndex: 'startedAt' },
     { title: t('models.createdBy'), dataIndex: 'createdBy' },
   ];

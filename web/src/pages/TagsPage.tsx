@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import { App as AntApp, Alert, Button, Card, Col, Descriptions, Drawer, Input, List, Popconfirm, Rate, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons';
-import { useJob } from '../api/platform.ts';
+import { isActive, useJob } from '../api/platform.ts';
 import { commentOnTag, deleteTag, rateTag, recomputeTags, useTagComments, useTags, useTagValidation, type Tag as TagRow } from '../api/tags.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
@@ -137,7 +137,7 @@ export default function TagsPage() {
   // the tag being edited; null for a new one, undefined when the editor is closed
   const [editing, setEditing] = useState<TagRow | null | undefined>(undefined);
   const job = useJob(jobId, 1000);
-  const finished = job.data && (job.data.status === 'succeeded' || job.data.status === 'failed');
+  const finished = job.data && !isActive(job.data);
   useEffect(() => {
     if (finished) reload();
   }, [finished, reload]);
