@@ -1,5 +1,7 @@
 // `yiti model …` as a user runs it: a real process on a temp database file.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { Store } from '../src/store/store.ts';
 import { tempDbPath, yiti } from './builders.ts';
 
 describe('yiti model', () => {
@@ -21,5 +23,29 @@ describe('yiti model', () => {
     const run = await yiti('model', 'train-propensity', '--table-file', 'test/fixtures/telco-customer-churn.csv', '--label', 'Contract', '--db', db);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/INVALID_INPUT: The label column Contract has 3 values/);
+  }, 60_000);
+  it('stops a training on Ctrl-C: the run ends cancelled with no scores, and it exits 130', async () => {
+    const child = spawn('node', ['bin/yiti.mjs', 'model', 'train-propensity', '--table-file', 'test/fixtures/telco-customer-churn.csv', '--label', 'Churn', '--db', db], {
+      env: { ...process.env, CI: 'true' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      const first = stderr === '';
+      stderr += chunk.toString();
+      // interrupted at its first progress report, the way a user presses Ctrl-C
+      if (first && stderr.includes('train propensity:')) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(130);
+    const runId = Number(/Cancelled: model run (\d+) stopped and what it had written was removed/.exec(stderr)?.[1]);
+    expect(runId).toBeGreaterThan(0);
+    const runs = await yiti('model', 'runs', '--db', db);
+    expect(runs.stdout).toMatch(/propensity\s+file:telco-customer-churn\.csv:Churn v\d+\s+cancelled/);
+    const store = await Store.open(db);
+    try {
+      expect((await store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM model_scores WHERE run_id = $run', { run: runId }))!.n).toBe(0);
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });

@@ -105,7 +105,7 @@ describe('yiti tariff', () => {
     });
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     expect(code, stderr).toBe(130);
-    const runId = Number(/Cancelled: run (\d+) stopped and its results were removed/.exec(stderr)?.[1]);
+    const runId = Number(/Cancelled: run (\d+) stopped and what it had written was removed/.exec(stderr)?.[1]);
     expect(runId).toBeGreaterThan(0);
 
     const store = await Store.open(db);

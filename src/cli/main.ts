@@ -10,7 +10,7 @@ import { loadConfig, outboxDirFor } from '../config.ts';
 import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
 import { importFeedbackFile } from '../ingest/feedback-file.ts';
-import { JobCancelled, cancelJob, listJobs } from '../jobs/jobs.ts';
+import { listJobs } from '../jobs/jobs.ts';
 import { startChannelPreference } from '../models/channel-preference.ts';
 import { startLift } from '../models/lift.ts';
 import { startPropensity } from '../models/propensity.ts';
@@ -25,6 +25,7 @@ import { Store } from '../store/store.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { untilDone } from './interrupt.ts';
 import { progressBar } from './progress.ts';
 
 const config = loadConfig();
@@ -303,37 +304,10 @@ tariff
     await withStore(opts.db, async (store) => {
       const bar = progressBar('tariff simulate');
       const by = `cli:${os.userInfo().username}`;
-      // Ctrl-C stops the run cleanly: its results so far are removed and the job ends as
-      // cancelled; a second Ctrl-C leaves at once (the job is then marked failed at the next start)
-      let jobId: string | null = null;
-      let runId = 0;
-      let interrupted = false;
-      const cancel = () => void cancelJob(store, jobId!, by, true).catch(() => undefined);
-      const stop = () => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
-        if (jobId) cancel();
-      };
-      process.on('SIGINT', stop);
-      let summary: SimulationSummary;
-      try {
-        const started = await startSimulation(store, request, by, bar.update);
-        jobId = started.jobId;
-        runId = started.runId;
-        if (interrupted) cancel();
-        summary = await started.done;
-      } catch (error) {
-        if (!(error instanceof JobCancelled)) throw error;
-        bar.stop();
-        console.error(`Cancelled: run ${runId} stopped and its results were removed.`);
-        process.exitCode = 130;
-        return;
-      } finally {
-        process.off('SIGINT', stop);
-      }
-      bar.stop();
-      if (opts.json) console.log(JSON.stringify({ runId, ...summary }, null, 2));
-      else printSummary(runId, summary);
+      const done = await untilDone(store, by, bar, () => startSimulation(store, request, by, bar.update), (s) => `run ${s.runId}`);
+      if (!done) return;
+      if (opts.json) console.log(JSON.stringify({ runId: done.started.runId, ...done.result }, null, 2));
+      else printSummary(done.started.runId, done.result);
     });
   });
 
@@ -514,10 +488,11 @@ model
     };
     await withStore(opts.db, async (store) => {
       const bar = progressBar('train propensity');
-      const started = await startPropensity(store, request, `cli:${os.userInfo().username}`, bar.update);
-      const run = await started.done.finally(() => bar.stop());
-      if (opts.json) console.log(JSON.stringify(run, null, 2));
-      else printPropensity(started.runId, run.metrics as PropensityMetrics);
+      const by = `cli:${os.userInfo().username}`;
+      const done = await untilDone(store, by, bar, () => startPropensity(store, request, by, bar.update), (s) => `model run ${s.runId}`);
+      if (!done) return;
+      if (opts.json) console.log(JSON.stringify(done.result, null, 2));
+      else printPropensity(done.started.runId, done.result.metrics as PropensityMetrics);
     });
   });
 
@@ -537,8 +512,10 @@ model
     };
     await withStore(opts.db, async (store) => {
       const bar = progressBar('train channel preference');
-      const started = await startChannelPreference(store, request, `cli:${os.userInfo().username}`, bar.update);
-      const run = await started.done.finally(() => bar.stop());
+      const by = `cli:${os.userInfo().username}`;
+      const done = await untilDone(store, by, bar, () => startChannelPreference(store, request, by, bar.update), (s) => `model run ${s.runId}`);
+      if (!done) return;
+      const { started, result: run } = done;
       if (opts.json) return console.log(JSON.stringify(run, null, 2));
       const m = run.metrics as ChannelPreferenceMetrics;
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -562,8 +539,11 @@ model
   .action(async (opts: { db: string; product: string; bins?: number; json?: boolean }) => {
     await withStore(opts.db, async (store) => {
       const bar = progressBar('lift');
-      const started = await startLift(store, { productId: opts.product, ...(opts.bins ? { bins: opts.bins } : {}) }, `cli:${os.userInfo().username}`, bar.update);
-      const run = await started.done.finally(() => bar.stop());
+      const by = `cli:${os.userInfo().username}`;
+      const request = { productId: opts.product, ...(opts.bins ? { bins: opts.bins } : {}) };
+      const done = await untilDone(store, by, bar, () => startLift(store, request, by, bar.update), (s) => `model run ${s.runId}`);
+      if (!done) return;
+      const { started, result: run } = done;
       if (opts.json) return console.log(JSON.stringify(run, null, 2));
       const m = run.metrics as LiftMetrics;
       const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
