@@ -11,6 +11,7 @@ import { generateProvince, tableChecksums } from '../demo/generate.ts';
 import { importFile, importKinds, type ImportKind } from '../ingest/import.ts';
 import { importFeedbackFile } from '../ingest/feedback-file.ts';
 import { listJobs } from '../jobs/jobs.ts';
+import { recoverInterruptedWork } from '../jobs/recover.ts';
 import { startChannelPreference } from '../models/channel-preference.ts';
 import { startLift } from '../models/lift.ts';
 import { startPropensity } from '../models/propensity.ts';
@@ -47,6 +48,7 @@ function positiveInt(name: string) {
 async function withStore<T>(file: string, fn: (store: Store) => Promise<T>): Promise<T> {
   const store = await Store.open(file, { timeZone: config.timeZone });
   try {
+    await recoverInterruptedWork(store);
     return await fn(store);
   } finally {
     await store.close();

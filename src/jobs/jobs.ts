@@ -58,7 +58,7 @@ export async function listJobs(db: Db, opts: { limit: number; offset: number; ki
 
 /** Jobs left 'running' by a process that died are marked failed at start-up. */
 export async function failInterruptedJobs(db: Db): Promise<void> {
-  await db.run(`UPDATE jobs SET status = 'failed', error = 'interrupted: the server stopped while this job ran',
+  await db.run(`UPDATE jobs SET status = 'failed', error = 'interrupted: the process stopped while this job ran',
     finished_at = current_localtimestamp() WHERE status IN ('queued', 'running')`);
 }
 

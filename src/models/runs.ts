@@ -135,6 +135,16 @@ export async function startModelRun<M>(
   return { ...handle, runId };
 }
 
+/**
+ * Runs left 'running' by a process that died (its job was failed by `failInterruptedJobs`):
+ * marked failed like any failed training, their scores removed.
+ */
+export async function failInterruptedModelRuns(db: Db): Promise<void> {
+  await db.run(`DELETE FROM model_scores WHERE run_id IN (SELECT run_id FROM model_runs WHERE status = 'running')`);
+  await db.run(`UPDATE model_runs SET status = 'failed', error = 'interrupted: the process stopped while this training ran',
+    finished_at = current_localtimestamp() WHERE status = 'running'`);
+}
+
 export async function findModelRun(db: Db, runId: number): Promise<ModelRun | undefined> {
   const row = await db.one<ModelRun>(`SELECT ${runColumns} FROM model_runs WHERE run_id = $id`, { id: runId });
   return row && parseRun(row);

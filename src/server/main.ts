@@ -2,7 +2,7 @@
 // and serves the API and the console.
 import { loadConfig } from '../config.ts';
 import { ensureDemoUsers, demoPassword } from '../auth/users.ts';
-import { failInterruptedJobs } from '../jobs/jobs.ts';
+import { recoverInterruptedWork } from '../jobs/recover.ts';
 import { startDemoGeneration } from './demo-job.ts';
 import { DatabaseLocked } from '../store/errors.ts';
 import { Store } from '../store/store.ts';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  await failInterruptedJobs(store);
+  await recoverInterruptedWork(store);
   if (await ensureDemoUsers(store)) {
     console.log(`Created demo users admin, planner, approver, analyst, operator, auditor (password "${demoPassword}").`);
   }

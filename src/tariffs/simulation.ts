@@ -485,6 +485,16 @@ export async function getRun(db: Db, runId: number): Promise<TariffRun> {
  * million rows). A run still pricing is refused. Later runs, pushes already written and the audit
  * trail are untouched; the decision API's tariff savings fall back to the plan's latest run left.
  */
+/**
+ * Runs whose process died part-way (their job failed by `failInterruptedJobs`): the results they
+ * had stored are removed, as a failed or cancelled run's are, and they are marked finished.
+ */
+export async function cleanInterruptedRuns(db: Db): Promise<void> {
+  const ended = `SELECT r.run_id FROM tariff_runs r JOIN jobs j USING (job_id) WHERE j.status IN ('failed', 'cancelled')`;
+  await db.run(`DELETE FROM tariff_run_results WHERE run_id IN (${ended})`);
+  await db.run(`UPDATE tariff_runs SET finished_at = current_localtimestamp() WHERE finished_at IS NULL AND run_id IN (${ended})`);
+}
+
 export async function deleteRun(store: Store, runId: number): Promise<{ runId: number; results: number }> {
   const run = await getRun(store, runId);
   if (run.status === 'running') throw new Conflict(`Run ${runId} is still running; delete it when it has finished`, { code: 'RUN_RUNNING' });
