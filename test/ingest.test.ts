@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeImportKinds, importFile, importKinds, type ImportKind } from '../src/ingest/import.ts';
+import { JobCancelled, cancelJob, getJob, startJob } from '../src/jobs/jobs.ts';
 import { codesOfCheck } from '../src/ingest/kinds.ts';
 import { onContacts, type ContactFact } from '../src/policy/contacts.ts';
 import { InvalidInput } from '../src/store/errors.ts';
@@ -157,6 +158,22 @@ describe('importing good files', () => {
       expect(await importFile(store, { kind: 'cities', file: f })).toEqual({ duplicate: true, rows: 0, batchId: first.batchId });
     }
     expect({ cities: await count(store, 'cities'), batches: await count(store, 'import_batches') }).toEqual(before);
+  });
+
+  it('leaves nothing behind when cancelled, even after loading: the same file imports afterwards', async () => {
+    const file = csvFile('cities-cancelled.csv', ['city_code,name_zh,name_en', 'C09,林城市,Forest City']);
+    const before = { cities: await count(store, 'cities'), batches: await count(store, 'import_batches') };
+    let jobId: string | undefined;
+    const job = await startJob(store, 'import.cities', null, 'analyst', (progress, signal) => importFile(store, { kind: 'cities', file }, progress, signal), (_f, message) => {
+      // asked to stop once the rows are being loaded: the commit must not happen
+      if (message === 'loading' && jobId) void cancelJob(store, jobId, 'analyst', false);
+    }, { cancellable: true });
+    jobId = job.jobId;
+    await expect(job.done).rejects.toBeInstanceOf(JobCancelled);
+    expect((await getJob(store, job.jobId)).status).toBe('cancelled');
+    expect({ cities: await count(store, 'cities'), batches: await count(store, 'import_batches') }).toEqual(before);
+    expect(await importFile(store, { kind: 'cities', file })).toMatchObject({ duplicate: false, rows: 1 });
+    expect(await count(store, 'cities')).toBe(before.cities + 1);
   });
 
   it('loads subscribers with columns in any order, header names in any case, and optional columns left out', async () => {

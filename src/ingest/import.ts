@@ -279,7 +279,10 @@ async function importedContacts(db: Db, batchId: number): Promise<ContactFact[]>
  * new import batch; rebuilds customer features when the kind feeds them. A bad file throws
  * InvalidInput (IMPORT_INVALID) naming the file, row (line), column and reason; nothing changes.
  */
-export async function importFile(store: Store, request: ImportRequest, progress: Progress = noProgress): Promise<ImportResult> {
+export async function importFile(store: Store, request: ImportRequest, progress: Progress = noProgress, signal?: AbortSignal): Promise<ImportResult> {
+  // cancelled, an import stops between its phases; the last check is just before the commit, so a
+  // cancelled import leaves nothing behind and the same file can be imported again
+  const check = () => signal?.throwIfAborted();
   const { kind, file } = request;
   if (!isImportKind(kind)) {
     throw new InvalidInput(`Unknown import kind "${kind}"; kinds: ${Object.keys(importKinds).join(', ')}`, { field: 'kind' });
@@ -300,6 +303,7 @@ export async function importFile(store: Store, request: ImportRequest, progress:
   const { columns, problems } = headerProblems(spec, header, format);
   if (problems.length > 0) throw rejection(name, kind, format, { problems: problems.slice(0, problemLimit), total: problems.length });
   const batched = await hasBatchColumn(store, spec.table);
+  check();
 
   return store.withConnection(async (c) => {
     await c.run('SET enable_progress_bar = true');
@@ -316,10 +320,12 @@ export async function importFile(store: Store, request: ImportRequest, progress:
         if (broken.total > 0) throw rejection(name, kind, format, broken);
       }
       const rows = (await c.one<{ n: number }>(`SELECT count(*) AS n FROM ${stageTable}`))?.n ?? 0;
+      check();
 
       await c.run('BEGIN TRANSACTION');
       try {
         const found = await stagedProblems(c, spec, columns, format, phase('check', 'validating'));
+        check();
         if (found.problems.length > 0) throw rejection(name, kind, format, found);
 
         // a concurrent import of the same bytes may have committed while this one was checking
@@ -336,9 +342,11 @@ export async function importFile(store: Store, request: ImportRequest, progress:
         const batchId = batch!.batch_id;
         phase('load', 'loading')(0);
         await withQueryProgress(c, phase('load', 'loading'), () => load(c, spec, columns, batched ? batchId : null));
+        check();
         if (rows > 0 && featureKinds.has(kind)) {
           await refreshCustomerFeatures(c, phase('features', 'customer features'));
         }
+        check();
         await c.run('COMMIT');
         if (kind === 'contact_events' && rows > 0) publishContacts(store, await importedContacts(c, batchId));
         progress(1, 'done');

@@ -87,8 +87,14 @@ export function dataRoutes(app: App, { store, config }: ServerContext): void {
       const user = currentUser(request);
       await recordAudit(store, user.username, 'data.import', kind, { file: name });
       // the upload is removed once the job ends: the data is in the database, its hash in import_batches
-      const job = await startJob(store, `import.${kind}`, { kind, file: name }, user.username, (progress) =>
-        importFile(store, { kind, file: saved, fileName: name }, progress).finally(() => fs.rmSync(saved, { force: true })),
+      const job = await startJob(
+        store,
+        `import.${kind}`,
+        { kind, file: name },
+        user.username,
+        (progress, signal) => importFile(store, { kind, file: saved, fileName: name }, progress, signal).finally(() => fs.rmSync(saved, { force: true })),
+        undefined,
+        { cancellable: true },
       );
       return reply.status(202).send({ jobId: job.jobId });
     },

@@ -7,7 +7,7 @@ import { uploadImport, useImportKinds, useImports, type ColumnSpec, type ImportB
 import { isActive, useJob } from '../api/platform.ts';
 import { JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
-import { JobProgress } from '../components/JobProgress.tsx';
+import { CancelJobButton, JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { jobKindLabel } from '../i18n/jobKind.ts';
 import { useLabels } from '../i18n/labels.ts';
@@ -29,7 +29,7 @@ function columnNotes(column: ColumnSpec): string {
 function ImportJob({ jobId, onFinished }: { jobId: string; onFinished: () => void }) {
   const { t } = useLabels();
   const [polling, setPolling] = useState(true);
-  const { data: job, error } = useJob(jobId, polling ? 1000 : undefined);
+  const { data: job, error, reload } = useJob(jobId, polling ? 1000 : undefined);
   const active = job ? isActive(job) : true;
   useEffect(() => {
     if (!active && polling) {
@@ -46,9 +46,16 @@ function ImportJob({ jobId, onFinished }: { jobId: string; onFinished: () => voi
           <Space>
             <span>{jobKindLabel(t, job.kind)}</span>
             <JobStatusTag status={job.status} />
+            {job.cancellable && <CancelJobButton jobId={job.jobId} createdBy={job.createdBy} onAsked={reload} />}
           </Space>
           <JobProgress job={job} />
-          {job.error ? <Typography.Text type="danger">{job.error}</Typography.Text> : <Typography.Text type="secondary">{job.message}</Typography.Text>}
+          {job.status === 'cancelled' ? (
+            <Typography.Text type="warning">{t('imports.cancelled')}</Typography.Text>
+          ) : job.error ? (
+            <Typography.Text type="danger">{job.error}</Typography.Text>
+          ) : (
+            <Typography.Text type="secondary">{job.message}</Typography.Text>
+          )}
         </Space>
       )}
     </Card>
