@@ -1,5 +1,5 @@
 // Small builders for hand-made test data: a temp database and rows a person can check by hand.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -72,4 +72,23 @@ export async function yiti(...args: string[]): Promise<{ code: number; stdout: s
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/**
+ * Runs `yiti` and presses Ctrl-C (SIGINT) as soon as its stderr first shows `when`, the way a
+ * user interrupts a long command; returns the exit code (null if the signal killed it) and stderr.
+ */
+export async function interruptedYiti(when: string, ...args: string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn('node', ['bin/yiti.mjs', ...args], { env: { ...process.env, CI: 'true' } });
+  let stderr = '';
+  let pressed = false;
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (!pressed && stderr.includes(when)) {
+      pressed = true;
+      child.kill('SIGINT');
+    }
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stderr };
 }

@@ -1,8 +1,7 @@
 // `yiti model …` as a user runs it: a real process on a temp database file.
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Store } from '../src/store/store.ts';
-import { tempDbPath, yiti } from './builders.ts';
+import { interruptedYiti, tempDbPath, yiti } from './builders.ts';
 
 describe('yiti model', () => {
   const db = tempDbPath('models-cli');
@@ -25,17 +24,8 @@ describe('yiti model', () => {
     expect(run.stderr).toMatch(/INVALID_INPUT: The label column Contract has 3 values/);
   }, 60_000);
   it('stops a training on Ctrl-C: the run ends cancelled with no scores, and it exits 130', async () => {
-    const child = spawn('node', ['bin/yiti.mjs', 'model', 'train-propensity', '--table-file', 'test/fixtures/telco-customer-churn.csv', '--label', 'Churn', '--db', db], {
-      env: { ...process.env, CI: 'true' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const first = stderr === '';
-      stderr += chunk.toString();
-      // interrupted at its first progress report, the way a user presses Ctrl-C
-      if (first && stderr.includes('train propensity:')) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // interrupted at its first progress report
+    const { code, stderr } = await interruptedYiti('train propensity:', 'model', 'train-propensity', '--table-file', 'test/fixtures/telco-customer-churn.csv', '--label', 'Churn', '--db', db);
     expect(code, stderr).toBe(130);
     const runId = Number(/Cancelled: model run (\d+) stopped and what it had written was removed/.exec(stderr)?.[1]);
     expect(runId).toBeGreaterThan(0);

@@ -1,13 +1,12 @@
 // `yiti tariff …` as a user runs it: a real process on a real database file with a generated
 // demo province, the candidate plans imported from a JSON file, then the business-traveller run.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { demoCandidatePlans } from '../src/demo/plans.ts';
 import { Store } from '../src/store/store.ts';
-import { tempDbPath, yiti } from './builders.ts';
+import { interruptedYiti, tempDbPath, yiti } from './builders.ts';
 
 const db = tempDbPath('tariff-cli');
 
@@ -93,17 +92,8 @@ describe('yiti tariff', () => {
     expect(bad.stderr).toContain('runId must be a positive whole number, got "latest"');
   }, 60_000);
   it('stops a run on Ctrl-C: the job ends cancelled, its results are removed, and it exits 130', async () => {
-    const child = spawn('node', ['bin/yiti.mjs', 'tariff', 'simulate', '--plans', 'GT_BIZ_128,GT_BIZ_188', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--db', db], {
-      env: { ...process.env, CI: 'true' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      const first = stderr === '';
-      stderr += chunk.toString();
-      // interrupted as soon as it reports its start, the way a user presses Ctrl-C
-      if (first && stderr.includes('reading the target')) child.kill('SIGINT');
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // interrupted as soon as it reports its start
+    const { code, stderr } = await interruptedYiti('reading the target', 'tariff', 'simulate', '--plans', 'GT_BIZ_128,GT_BIZ_188', '--segment', '{"field":"planId","op":"eq","value":"GT_BIZ"}', '--db', db);
     expect(code, stderr).toBe(130);
     const runId = Number(/Cancelled: run (\d+) stopped and what it had written was removed/.exec(stderr)?.[1]);
     expect(runId).toBeGreaterThan(0);
