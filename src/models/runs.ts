@@ -140,9 +140,16 @@ export async function startModelRun<M>(
  * marked failed like any failed training, their scores removed.
  */
 export async function failInterruptedModelRuns(db: Db): Promise<void> {
-  await db.run(`DELETE FROM model_scores WHERE run_id IN (SELECT run_id FROM model_runs WHERE status = 'running')`);
-  await db.run(`UPDATE model_runs SET status = 'failed', error = 'interrupted: the process stopped while this training ran',
-    finished_at = current_localtimestamp() WHERE status = 'running'`);
+  // looked up first: at almost every open there are none, and the scores table is large
+  const stuck = (await db.query<{ id: number }>(`SELECT run_id AS id FROM model_runs WHERE status = 'running'`)).map((r) => r.id);
+  if (stuck.length === 0) return;
+  const ids = { ids: stuck.join(',') };
+  await db.run(`DELETE FROM model_scores WHERE list_contains(CAST(string_split($ids, ',') AS INTEGER[]), run_id)`, ids);
+  await db.run(
+    `UPDATE model_runs SET status = 'failed', error = 'interrupted: the process stopped while this training ran',
+       finished_at = current_localtimestamp() WHERE list_contains(CAST(string_split($ids, ',') AS INTEGER[]), run_id)`,
+    ids,
+  );
 }
 
 export async function findModelRun(db: Db, runId: number): Promise<ModelRun | undefined> {

@@ -490,9 +490,14 @@ export async function getRun(db: Db, runId: number): Promise<TariffRun> {
  * had stored are removed, as a failed or cancelled run's are, and they are marked finished.
  */
 export async function cleanInterruptedRuns(db: Db): Promise<void> {
-  const ended = `SELECT r.run_id FROM tariff_runs r JOIN jobs j USING (job_id) WHERE j.status IN ('failed', 'cancelled')`;
-  await db.run(`DELETE FROM tariff_run_results WHERE run_id IN (${ended})`);
-  await db.run(`UPDATE tariff_runs SET finished_at = current_localtimestamp() WHERE finished_at IS NULL AND run_id IN (${ended})`);
+  // a run that ended by itself has finished_at; looked up first, as at almost every open there are none
+  const stuck = await db.query<{ id: number }>(
+    `SELECT r.run_id AS id FROM tariff_runs r JOIN jobs j USING (job_id) WHERE r.finished_at IS NULL AND j.status IN ('failed', 'cancelled')`,
+  );
+  if (stuck.length === 0) return;
+  const ids = { ids: stuck.map((r) => r.id).join(',') };
+  await db.run(`DELETE FROM tariff_run_results WHERE list_contains(CAST(string_split($ids, ',') AS INTEGER[]), run_id)`, ids);
+  await db.run(`UPDATE tariff_runs SET finished_at = current_localtimestamp() WHERE list_contains(CAST(string_split($ids, ',') AS INTEGER[]), run_id)`, ids);
 }
 
 export async function deleteRun(store: Store, runId: number): Promise<{ runId: number; results: number }> {
