@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { loadConfig } from '../src/config.ts';
 import { Store } from '../src/store/store.ts';
 
 const exec = promisify(execFile);
@@ -91,4 +93,25 @@ export async function interruptedYiti(when: string, ...args: string[]): Promise<
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   return { code, stderr };
+}
+
+/** Where Chromium is (CHROMIUM_PATH, else Debian's), or a clear error saying how to get it. */
+export function chromiumExecutable(): string {
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!fs.existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
+  return executablePath;
+}
+
+/**
+ * Debian's Chromium (CHROMIUM_PATH for another) for a browser test, kept quiet: no background
+ * networking, updates or sync. A test that serves the console from this process passes
+ * `builtConsole`, to be told at once when web/dist has not been built.
+ */
+export async function launchChromium(opts: { builtConsole?: boolean } = {}): Promise<Browser> {
+  const executablePath = chromiumExecutable();
+  if (opts.builtConsole && !fs.existsSync(path.join(loadConfig().webDist, 'index.html'))) throw new Error('The console is not built: run "npm run build:web"');
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
 }

@@ -4,29 +4,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { deliverWave, targetWaveList } from '../src/channels/delivery.ts';
-import { loadConfig } from '../src/config.ts';
 import type { Store } from '../src/store/store.ts';
-import { tempStore } from './builders.ts';
+import { launchChromium, tempStore } from './builders.ts';
 import { feedbackWorld, type FeedbackWorld } from './feedback-builders.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let store: Store;
 let world: FeedbackWorld;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(loadConfig().webDist, 'index.html'))) throw new Error('The console is not built: run "npm run build:web"');
   store = await tempStore('worklist-browser');
   world = await feedbackWorld(store);
   const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'yiti-outbox-'));
   await deliverWave(store, outbox, await targetWaveList(store, world.campaignId, 1), { username: 'planner', revealPii: false });
   await world.client.app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(world.client.app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium({ builtConsole: true });
 }, 120_000);
 
 afterAll(async () => {

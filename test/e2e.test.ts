@@ -6,13 +6,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoCandidatePlans } from '../src/demo/plans.ts';
 import zhCN from '../web/src/i18n/zh-CN.json' with { type: 'json' };
+import { chromiumExecutable, launchChromium } from './builders.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const subscribers = 400;
 
 let tempDir: string;
@@ -107,9 +107,7 @@ function previewFromPage(page: Page, filter: unknown): Promise<{ count: number; 
 const cellTexts = (page: Page, selector: string) => page.locator(selector).allTextContents();
 
 beforeAll(async () => {
-  if (!fs.existsSync(chromiumPath)) {
-    throw new Error(`No Chromium at ${chromiumPath}: install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH`);
-  }
+  chromiumExecutable(); // before the long start, so a missing browser is said at once
   // the console the server serves must be built from the current sources
   execFileSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { cwd: repo, stdio: 'inherit' });
 
@@ -136,10 +134,7 @@ beforeAll(async () => {
   server.stderr!.on('data', keep);
   await waitUntilReady(170_000);
 
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 // what the server said (warnings and errors), to tell a failed step's cause

@@ -2,10 +2,8 @@
 // (an analyst sees no button on it), a cancelled tariff run reads as cancelled on its page, and an
 // analyst stops a model training from its run page.
 // The server runs in this process on a real DuckDB file, so the test can start the jobs itself.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoUsers } from '../src/auth/users.ts';
 import { loadConfig } from '../src/config.ts';
@@ -17,16 +15,14 @@ import { buildApp } from '../src/server/app.ts';
 import type { App } from '../src/server/context.ts';
 import type { Store } from '../src/store/store.ts';
 import { startSimulation } from '../src/tariffs/simulation.ts';
-import { tempStore } from './builders.ts';
+import { launchChromium, tempStore } from './builders.ts';
 
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let store: Store;
 let app: App;
 let browser: Browser;
 let baseUrl: string;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(loadConfig().webDist, 'index.html'))) throw new Error('The console is not built: run "npm run build:web"');
   store = await tempStore('jobs-browser');
   await generateProvince(store, { subscribers: 300, seed: 3 });
   await storeDemoTariffPlans(store);
@@ -34,7 +30,7 @@ beforeAll(async () => {
   app = await buildApp({ store, config: loadConfig(), startup: { jobId: null, error: null } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  browser = await launchChromium({ builtConsole: true });
 }, 120_000);
 
 afterAll(async () => {

@@ -8,7 +8,7 @@ import type { ProgressBar } from './progress.ts';
  * Starts a cancellable job and waits for its result, stopping `bar` when it ends. On Ctrl-C the
  * job is asked to stop (it removes what it wrote and ends cancelled); this then says so on
  * stderr, sets exit code 130 and answers null. A second Ctrl-C exits at once (the job is then
- * marked failed at the next start).
+ * failed when the file is next opened, `recoverInterruptedWork`).
  */
 export async function untilDone<S extends { jobId: string; done: Promise<unknown> }>(
   db: Db,

@@ -77,7 +77,8 @@ export class JobCancelled extends Error {
 
 /**
  * The jobs of this process that stop when asked: their work watches the signal it is given
- * (a tariff simulation between chunks). Other jobs run to their end.
+ * (a tariff run between chunks, a model training at its progress reports, an import between
+ * its phases). Other jobs run to their end.
  */
 const cancellable = new Map<string, { controller: AbortController; createdBy: string | null }>();
 

@@ -8,14 +8,30 @@ import { describeError } from './ErrorAlert.tsx';
 
 const progressStatus = { queued: 'normal', running: 'active', succeeded: 'success', failed: 'exception', cancelled: 'normal' } as const;
 
-/** A job's progress bar, coloured by its status. */
-export function JobProgress({ job, size }: { job: Pick<Job, 'status' | 'progress'>; size?: 'small' | 'default' }) {
+/**
+ * A job's progress bar, coloured by its status; with `cancel`, the job's Cancel button beside it
+ * while it runs (for those who may use it).
+ */
+export function JobProgress({ job, size, cancel }: { job: Pick<Job, 'status' | 'progress'>; size?: 'small' | 'default'; cancel?: CancelProps }) {
   const percent = job.status === 'succeeded' ? 100 : Math.floor(job.progress * 100);
-  return <Progress percent={percent} status={progressStatus[job.status] ?? 'normal'} size={size} />;
+  const bar = <Progress percent={percent} status={progressStatus[job.status] ?? 'normal'} size={size} />;
+  if (!cancel || (job.status !== 'running' && job.status !== 'queued')) return bar;
+  return (
+    <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+      <div style={{ flex: 1 }}>{bar}</div>
+      <CancelJobButton {...cancel} />
+    </div>
+  );
+}
+
+interface CancelProps {
+  jobId: string;
+  createdBy: string | null;
+  onAsked?: () => void;
 }
 
 /** Stops a running job after a confirmation; shown to whoever started it and to roles with jobs.cancel. */
-export function CancelJobButton({ jobId, createdBy, onAsked }: { jobId: string; createdBy: string | null; onAsked?: () => void }) {
+export function CancelJobButton({ jobId, createdBy, onAsked }: CancelProps) {
   const { t } = useLabels();
   const { user, can } = useAuth();
   const { message } = AntApp.useApp();

@@ -27,7 +27,8 @@ export function preciseYuan(fen: number): string {
  */
 export function useTariffLabels(plans?: PlanProduct[]) {
   const labels = useLabels();
-  const { t } = labels;
+  // useLabels answers a new object each render; its functions are stable
+  const { t, name } = labels;
 
   const className = useCallback(
     (key: string): string => {
@@ -115,9 +116,9 @@ export function useTariffLabels(plans?: PlanProduct[]) {
   const planName = useCallback(
     (planId: string): string => {
       const p = plans?.find((x) => x.planId === planId);
-      return p ? labels.name(p.nameZh, p.nameEn) : planId;
+      return p ? name(p.nameZh, p.nameEn) : planId;
     },
-    [plans, labels],
+    [plans, name],
   );
 
   return { ...labels, className, unitText, priceText, quantityText, noteText, planName };

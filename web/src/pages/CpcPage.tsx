@@ -8,7 +8,7 @@ import { startCpc, useCpc, type CpcResult } from '../api/cpc.ts';
 import { isActive, useJob } from '../api/platform.ts';
 import { useAuth } from '../auth/AuthProvider.tsx';
 import { Chart, type ChartOption } from '../charts/Chart.tsx';
-import { CancelJobButton, JobProgress } from '../components/JobProgress.tsx';
+import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { useLabels } from '../i18n/labels.ts';
 
@@ -82,12 +82,7 @@ export default function CpcPage() {
         <Typography.Text type="secondary">{t('cpc.hint')}</Typography.Text>
       </PageHeader>
       {jobId && job.data && !finished && (
-        <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
-          <div style={{ flex: 1 }}>
-            <JobProgress job={job.data} />
-          </div>
-          {job.data.cancellable && <CancelJobButton jobId={job.data.jobId} createdBy={job.data.createdBy} onAsked={job.reload} />}
-        </div>
+        <JobProgress job={job.data} cancel={job.data.cancellable ? { jobId: job.data.jobId, createdBy: job.data.createdBy, onAsked: job.reload } : undefined} />
       )}
       {job.data?.status === 'cancelled' && <Alert type="warning" showIcon message={t('jobs.cancelledNote')} style={{ marginBottom: 16 }} />}
       {job.data?.status === 'failed' && <Alert type="error" showIcon message={job.data.error} style={{ marginBottom: 16 }} />}

@@ -34,7 +34,7 @@ import { BrandTag, JobStatusTag } from '../components/CodeTags.tsx';
 import { ErrorAlert, describeError } from '../components/ErrorAlert.tsx';
 import { FilterInModal, useFilterText } from '../components/FilterEditor.tsx';
 import { filterOf, type GroupNode } from '../components/filterTree.ts';
-import { CancelJobButton, JobProgress } from '../components/JobProgress.tsx';
+import { JobProgress } from '../components/JobProgress.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { serverPagination } from '../components/paging.ts';
 import { domainOfClass, useTariffLabels } from '../i18n/tariffLabels.ts';
@@ -662,12 +662,7 @@ export default function TariffSimulationPage() {
                 </Descriptions.Item>
                 {run.status !== 'succeeded' && (
                   <Descriptions.Item label={t('jobs.progress')} span={2}>
-                    <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
-                      <div style={{ flex: 1 }}>
-                        <JobProgress job={{ status: run.status as Job['status'], progress: run.progress }} />
-                      </div>
-                      {running && <CancelJobButton jobId={run.jobId} createdBy={run.createdBy} />}
-                    </div>
+                    <JobProgress job={{ status: run.status as Job['status'], progress: run.progress }} cancel={{ jobId: run.jobId, createdBy: run.createdBy }} />
                     {run.status === 'cancelled' ? (
                       <Alert type="warning" showIcon message={t('jobs.cancelledNote')} data-testid="sim-cancelled" />
                     ) : (
